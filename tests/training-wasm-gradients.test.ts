@@ -1,0 +1,153 @@
+// The wasm backend trains with the Conv2DBackpropFilter kernel we register: its
+// gradients must equal the reference cpu backend's. Also checks the replaced MirrorPad
+// gradient against the exact adjoint computed by hand.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/training/backend.js';
+import { buildResnetGenerator } from '../src/training/networks/resnet-generator.js';
+import { initWeights } from '../src/training/networks/init-weights.js';
+import { Rng } from '../src/training/rng.js';
+
+const TOLERANCE = 1e-4;
+
+before(async () => {
+  assert.equal(await initBackend('wasm'), 'wasm');
+});
+
+function randomArray(rng: Rng, size: number): Float32Array {
+  return Float32Array.from({ length: size }, () => rng.normal());
+}
+
+/** Runs `fn` on `backend` and reads back every tensor it returns. */
+async function evaluateOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const tensors = fn();
+  const values = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(tensors);
+  return values;
+}
+
+/** max |a - b| / max |b|: relative to the scale of the reference gradient. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  assert.ok(scale > 0, 'reference gradient is all zeros: the comparison would prove nothing');
+  return diff / scale;
+}
+
+async function compareBackends(fn: () => tf.Tensor[]): Promise<number> {
+  const [wasm, cpu] = [await evaluateOn('wasm', fn), await evaluateOn('cpu', fn)];
+  await tf.setBackend('wasm');
+  return Math.max(...wasm.map((w, i) => relativeError(w, cpu[i])));
+}
+
+const cases = [1, 2].flatMap((stride) =>
+  (['same', 'valid'] as const).flatMap((pad) => [1, 4].map((batch) => ({ stride, pad, batch }))),
+);
+
+describe('wasm Conv2DBackpropFilter', () => {
+  for (const { stride, pad, batch } of cases) {
+    for (const kernel of [3, 4]) {
+      test(`conv2d filter gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}`, async () => {
+        const rng = new Rng(100 + stride * 10 + batch + kernel);
+        const xShape: [number, number, number, number] = [batch, 10, 9, 3];
+        const wShape: [number, number, number, number] = [kernel, kernel, 3, 5];
+        const x = randomArray(rng, xShape.reduce((a, b) => a * b));
+        const w = randomArray(rng, wShape.reduce((a, b) => a * b));
+        const err = await compareBackends(() => {
+          const xt = tf.tensor4d(x, xShape);
+          const y = (f: tf.Tensor4D): tf.Tensor4D => tf.conv2d(xt, f, stride, pad);
+          const probe = tf.tensor(randomArray(new Rng(7), y(tf.tensor4d(w, wShape)).size), y(tf.tensor4d(w, wShape)).shape);
+          const loss = (f: tf.Tensor): tf.Scalar => tf.sum(tf.mul(y(f as tf.Tensor4D), probe));
+          return [tf.grad(loss)(tf.tensor4d(w, wShape))];
+        });
+        assert.ok(err < TOLERANCE, `relative error ${err}`);
+      });
+    }
+
+    test(`conv2dTranspose filter gradient: stride ${stride}, ${pad}, batch ${batch}`, async () => {
+      const rng = new Rng(200 + stride * 10 + batch);
+      const inSize = 5;
+      const outSize = pad === 'same' ? inSize * stride : (inSize - 1) * stride + 3;
+      const xShape: [number, number, number, number] = [batch, inSize, inSize, 4];
+      const wShape: [number, number, number, number] = [3, 3, 2, 4];
+      const outShape: [number, number, number, number] = [batch, outSize, outSize, 2];
+      const x = randomArray(rng, xShape.reduce((a, b) => a * b));
+      const w = randomArray(rng, wShape.reduce((a, b) => a * b));
+      const probe = randomArray(rng, outShape.reduce((a, b) => a * b));
+      const err = await compareBackends(() => {
+        const xt = tf.tensor4d(x, xShape);
+        const loss = (f: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(tf.conv2dTranspose(xt, f as tf.Tensor4D, outShape, stride, pad), tf.tensor4d(probe, outShape)));
+        return [tf.grad(loss)(tf.tensor4d(w, wShape))];
+      });
+      assert.ok(err < TOLERANCE, `relative error ${err}`);
+    });
+  }
+});
+
+test('reflect-pad gradient folds the mirrored border back onto its source pixels', async () => {
+  await tf.setBackend('cpu');
+  const [h, w, p] = [3, 4, 2];
+  const weights = randomArray(new Rng(3), (h + 2 * p) * (w + 2 * p));
+  // d/dx sum(weights * pad(x)) = sum of the weights of every padded pixel copied from x.
+  const reflect = (i: number, n: number): number => {
+    const j = i - p;
+    return j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
+  };
+  const expected = new Float32Array(h * w);
+  for (let i = 0; i < h + 2 * p; i++) {
+    for (let j = 0; j < w + 2 * p; j++) expected[reflect(i, h) * w + reflect(j, w)] += weights[i * (w + 2 * p) + j];
+  }
+  const grad = tf.grad((x: tf.Tensor) =>
+    tf.sum(tf.mul(tf.mirrorPad(x as tf.Tensor4D, [[0, 0], [p, p], [p, p], [0, 0]], 'reflect'), tf.tensor4d(weights, [1, h + 2 * p, w + 2 * p, 1]))),
+  )(tf.zeros([1, h, w, 1]));
+  const got = await grad.data();
+  await tf.setBackend('wasm');
+  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-5, `pixel ${i}: ${got[i]} vs ${expected[i]}`);
+});
+
+test('every parameter gradient of a generator step (ngf 8, 16x16) matches the cpu backend', async () => {
+  const generator = buildResnetGenerator({ ngf: 8, nBlocks: 2 }, 16, 'gradcheck');
+  initWeights(generator, new Rng(11));
+  // Fixed data: a ReLU input within float rounding of 0 (about 1e-6) may fall on either side on
+  // the two backends and legitimately change the gradients; this seed has none (seed 12 has one).
+  const rng = new Rng(13);
+  const input = randomArray(rng, 16 * 16 * 3).map((v) => Math.tanh(v));
+  const target = randomArray(rng, 16 * 16 * 3).map((v) => Math.tanh(v));
+  const step = (): tf.Tensor[] => {
+    const x = tf.tensor4d(input, [1, 16, 16, 3]);
+    const y = tf.tensor4d(target, [1, 16, 16, 3]);
+    const vars = generator.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.mean(tf.abs(tf.sub(generator.apply(x) as tf.Tensor, y))), vars);
+    return vars.map((v) => grads[v.name]);
+  };
+  const [wasm, cpu] = [await evaluateOn('wasm', step), await evaluateOn('cpu', step)];
+  await tf.setBackend('wasm');
+  const names = generator.trainableWeights.map((w) => w.originalName);
+  let worst = 0;
+  let checked = 0;
+  names.forEach((name, i) => {
+    // A conv bias right before instance norm is cancelled by the mean subtraction: its
+    // exact gradient is 0 and both backends return rounding noise, so compare it to the
+    // network's gradient scale instead of its own.
+    const beforeNorm = name.endsWith('/bias') && !name.startsWith('c7s1_out');
+    if (beforeNorm) {
+      const noise = Math.max(...cpu[i].map(Math.abs), ...wasm[i].map(Math.abs));
+      assert.ok(noise < 1e-6, `${name}: expected ~0, got ${noise}`);
+      return;
+    }
+    const err = relativeError(wasm[i], cpu[i]);
+    worst = Math.max(worst, err);
+    checked++;
+    assert.ok(err < TOLERANCE, `${name}: relative error ${err}`);
+  });
+  assert.ok(checked >= 10);
+  console.log(`generator gradients: ${checked} tensors compared, worst relative error ${worst.toExponential(2)}`);
+});
