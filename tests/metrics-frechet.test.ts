@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FeatureMatrix } from '../src/metrics/features.js';
 import { featureStats, frechetDistance, frechetDistanceFromStats } from '../src/metrics/frechet.js';
-import { gaussianFrom, seededRandom } from '../src/metrics/random.js';
+import { Rng } from '../src/training/rng.js';
 import { sharedDir } from '../src/paths.js';
 
 interface FidCase {
@@ -32,7 +32,8 @@ function assertRelClose(actual: number, expected: number, rel: number, what: str
 }
 
 function randomFeatures(seed: number, rows: number, cols: number, shift = 0): FeatureMatrix {
-  const g = gaussianFrom(seededRandom(seed));
+  const rng = new Rng(seed);
+  const g = (): number => rng.normal();
   // Correlated columns (each row mixes a shared factor) so the covariances do not commute.
   const data = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {

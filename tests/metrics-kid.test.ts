@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FeatureMatrix } from '../src/metrics/features.js';
 import { kernelInceptionDistance } from '../src/metrics/kid.js';
-import { gaussianFrom, seededRandom } from '../src/metrics/random.js';
+import { Rng } from '../src/training/rng.js';
 
 /** rows x cols features drawn i.i.d. as mean + sd * N(0,1), clipped at 0 like pooled ReLU features. */
 function features(seed: number, rows: number, cols: number, mean: number, sd = 0.25): FeatureMatrix {
-  const g = gaussianFrom(seededRandom(seed));
+  const rng = new Rng(seed);
+  const g = (): number => rng.normal();
   return { data: Float64Array.from({ length: rows * cols }, () => Math.max(0, mean + sd * g())), rows, cols };
 }
 

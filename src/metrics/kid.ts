@@ -9,14 +9,14 @@
 // the same vector with probability 1/N), so KID(X, X) is not 0 but about -2 (mean k(x,x) - mean
 // k(x,y)) / N; two independent samples of one distribution give ~0.
 import { checkFeatureMatrix, rowDot, type FeatureMatrix } from './features.js';
-import { seededRandom } from './random.js';
+import { Rng } from '../training/rng.js';
 
 export interface KidOptions {
   /** Samples per subset, from each set; reduced to the smaller set's size when larger. */
   subsetSize: number;
   /** Number of subsets averaged. */
   subsets: number;
-  /** Seed of the subset sampling. */
+  /** Seed of the subset sampling (the training Rng), so a run reproduces its KID. */
   seed: number;
 }
 
@@ -54,10 +54,10 @@ function polynomialKernel(a: FeatureMatrix, b: FeatureMatrix, precompute: boolea
 }
 
 /** m distinct indices from 0..n-1 (partial Fisher-Yates). */
-function sampleIndices(n: number, m: number, random: () => number): Int32Array {
+function sampleIndices(n: number, m: number, rng: Rng): Int32Array {
   const pool = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(random() * (n - i));
+    const j = i + rng.int(n - i);
     const t = pool[i];
     pool[i] = pool[j];
     pool[j] = t;
@@ -100,11 +100,11 @@ export function kernelInceptionDistance(f1: FeatureMatrix, f2: FeatureMatrix, op
   const kyy = polynomialKernel(f2, f2, precompute);
   const kxy = polynomialKernel(f1, f2, precompute);
 
-  const random = seededRandom(options.seed);
+  const rng = new Rng(options.seed);
   const estimates = new Float64Array(options.subsets);
   for (let s = 0; s < options.subsets; s++) {
-    const ix = sampleIndices(f1.rows, m, random);
-    const iy = sampleIndices(f2.rows, m, random);
+    const ix = sampleIndices(f1.rows, m, rng);
+    const iy = sampleIndices(f2.rows, m, rng);
     estimates[s] = (withinSum(kxx, ix) + withinSum(kyy, iy)) / (m * (m - 1)) - (2 * crossSum(kxy, ix, iy)) / (m * m);
   }
   const value = estimates.reduce((a, b) => a + b, 0) / options.subsets;
