@@ -67,3 +67,7 @@ export function readMetricSeries(db: LabDb, runId: string, query: SeriesQuery): 
   }
   return series;
 }
+
+export const deleteMetricPoints = (db: LabDb, runId: string): void => {
+  db.delete(metricPoints).where(eq(metricPoints.runId, runId)).run();
+};

@@ -40,3 +40,12 @@ export const listSamples = (db: LabDb, runId: string, epoch: number): SampleRow[
 export const deleteSamplesAfter = (db: LabDb, runId: string, epoch: number): void => {
   db.delete(samples).where(and(eq(samples.runId, runId), gt(samples.epoch, epoch))).run();
 };
+
+export const sampleEpochs = (db: LabDb, runId: string): number[] =>
+  db
+    .selectDistinct({ epoch: samples.epoch })
+    .from(samples)
+    .where(eq(samples.runId, runId))
+    .orderBy(asc(samples.epoch))
+    .all()
+    .map((r) => r.epoch);

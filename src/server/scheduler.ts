@@ -1,0 +1,162 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { latestCheckpoint } from '../store/checkpoints.js';
+import type { LabDb } from '../store/database.js';
+import { deleteEpochsAfter } from '../store/epochs.js';
+import { deleteEvaluationsOfRun } from '../store/evaluations.js';
+import { deleteMetricPoints } from '../store/metric-points.js';
+import { queuedRuns, updateRun, type RunRow } from '../store/runs.js';
+import { deleteSamplesAfter } from '../store/samples.js';
+import type { RunStatusName } from '../store/schema.js';
+import type { BackendChoice, ControlMessage, WorkerInput, WorkerMessage } from '../training/protocol.js';
+import { runDir } from './data-paths.js';
+import type { RunEventBus, RunProgressState } from './run-event-bus.js';
+import { RunRecorder } from './run-recorder.js';
+
+/** The worker script for a run: one URL for all, or chosen per run (tests inject faulty workers). */
+export type WorkerEntry = URL | ((input: WorkerInput) => URL);
+
+export const defaultWorkerEntry = (): URL => new URL('../training/worker.js', import.meta.url);
+
+export interface SchedulerOptions {
+  db: LabDb;
+  dataDir: string;
+  backend: BackendChoice;
+  maxConcurrentRuns: number;
+  events: RunEventBus;
+  workerEntry?: WorkerEntry;
+  /** How long a cancelled worker may take to stop before it is terminated. */
+  cancelGraceMs?: number;
+}
+
+interface ActiveRun {
+  row: RunRow;
+  input: WorkerInput;
+  worker: Worker;
+  /** Set once the run's final status is stored; later messages are ignored. */
+  finished: boolean;
+  cancelRequested: boolean;
+  exited: Promise<void>;
+}
+
+/**
+ * FIFO queue of runs over worker threads: at most maxConcurrentRuns workers at once, one
+ * per run. The only writer of worker results to the database. A worker that throws, dies
+ * or exits early fails its own run and nothing else.
+ */
+export class Scheduler {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly recorder: RunRecorder;
+  private stopping = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.recorder = new RunRecorder(options.db, options.dataDir, options.events);
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  progressOf(runId: string): RunProgressState | null {
+    return this.recorder.progressOf(runId);
+  }
+
+  /** Starts queued runs while there are free slots. Call after queueing a run. */
+  wake(): void {
+    if (this.stopping) return;
+    const free = this.options.maxConcurrentRuns - this.active.size;
+    if (free <= 0) return;
+    for (const row of queuedRuns(this.options.db, [...this.active.keys()], free)) this.start(row);
+  }
+
+  /** Asks a running worker to stop; its run ends CANCELLED. False when the run has no worker. */
+  cancel(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run || run.finished) return false;
+    run.cancelRequested = true;
+    run.worker.postMessage({ type: 'cancel' } satisfies ControlMessage);
+    setTimeout(() => void run.worker.terminate(), this.options.cancelGraceMs ?? 10_000).unref();
+    return true;
+  }
+
+  /** Stops every worker; their runs become INTERRUPTED (resumable from their last checkpoint). */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    const running = [...this.active.values()];
+    await Promise.all(running.map((run) => run.worker.terminate().then(() => run.exited)));
+  }
+
+  private start(row: RunRow): void {
+    const { db, dataDir } = this.options;
+    const checkpoint = latestCheckpoint(db, row.id);
+    const resumedEpoch = checkpoint?.epoch ?? 0;
+    // Rows after the checkpoint are posted again by the resumed worker.
+    const started = db.transaction(() => {
+      deleteEpochsAfter(db, row.id, resumedEpoch);
+      deleteSamplesAfter(db, row.id, resumedEpoch);
+      if (!checkpoint) deleteMetricPoints(db, row.id);
+      if (row.kind === 'EVALUATION') deleteEvaluationsOfRun(db, row.id);
+      const now = new Date();
+      return updateRun(db, row.id, { status: 'RUNNING', startedAt: row.startedAt ?? now, finishedAt: null, error: null, heartbeatAt: now });
+    });
+    if (!started) return;
+    this.options.events.statusChanged(started);
+
+    const input: WorkerInput = {
+      runId: row.id,
+      config: row.config,
+      backend: this.options.backend,
+      runDir: runDir(dataDir, row.id),
+      resumeFrom: checkpoint ? join(dataDir, checkpoint.path) : null,
+    };
+    mkdirSync(input.runDir, { recursive: true });
+    const entry = this.options.workerEntry ?? defaultWorkerEntry();
+    const worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input });
+    let exited!: () => void;
+    const run: ActiveRun = { row: started, input, worker, finished: false, cancelRequested: false, exited: new Promise((r) => (exited = r)) };
+    this.active.set(row.id, run);
+    worker.on('message', (message: WorkerMessage) => this.onMessage(run, message));
+    worker.on('error', (error) => this.finish(run, 'FAILED', `worker crashed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!run.finished) {
+        if (this.stopping) this.finish(run, 'INTERRUPTED', null);
+        else if (run.cancelRequested) this.finish(run, 'CANCELLED', null);
+        else this.finish(run, 'FAILED', `worker exited with code ${code} before finishing`);
+      }
+      this.active.delete(row.id);
+      this.recorder.forget(row.id);
+      exited();
+      this.wake();
+    });
+  }
+
+  private onMessage(run: ActiveRun, message: WorkerMessage): void {
+    if (run.finished) return;
+    try {
+      if (message.type === 'done') this.finish(run, run.cancelRequested ? 'CANCELLED' : 'SUCCEEDED', null);
+      else if (message.type === 'failed') this.finish(run, run.cancelRequested ? 'CANCELLED' : 'FAILED', run.cancelRequested ? null : message.error);
+      else this.recorder.record({ id: run.row.id, config: run.input.config, runDir: run.input.runDir }, message);
+    } catch (error) {
+      // A message the store rejects (bad path, wrong shape) fails this run only.
+      this.finish(run, 'FAILED', `could not store the worker's ${String(message?.type)} message: ${(error as Error).message}`);
+      void run.worker.terminate();
+    }
+  }
+
+  private finish(run: ActiveRun, status: RunStatusName, error: string | null): void {
+    if (run.finished) return;
+    run.finished = true;
+    const row = updateRun(this.options.db, run.row.id, { status, error, finishedAt: new Date() });
+    this.recorder.forget(run.row.id);
+    if (row) this.options.events.statusChanged(row);
+    if (status !== 'INTERRUPTED') {
+      // A worker that reported its end but lingers must not hold a slot for long.
+      setTimeout(() => void run.worker.terminate(), 10_000).unref();
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { loadConfig, type LabConfig } from '../config.js';
+import type { LabContext } from '../schema/context.js';
+import { buildLabSchema } from '../schema/build-schema.js';
+import { unauthenticated } from '../schema/errors.js';
+import { openDatabase, type LabDb } from '../store/database.js';
+import { interruptRunningRuns } from '../store/runs.js';
+import { tokenAccepted } from './auth.js';
+import { ensureBundledDataset } from './bundled-dataset.js';
+import { dashboardRoute } from './dashboard-route.js';
+import { databaseFile } from './data-paths.js';
+import { maskError } from './error-masking.js';
+import { filesRoute } from './files-route.js';
+import { RunEventBus } from './run-event-bus.js';
+import { Scheduler, type WorkerEntry } from './scheduler.js';
+
+export interface StartServerOptions extends Partial<LabConfig> {
+  /** Worker script(s) for runs (default: src/training/worker.js). Tests inject their own. */
+  workerEntry?: WorkerEntry;
+  /** Close gracefully on SIGINT/SIGTERM, then re-raise the signal (default true). */
+  handleSignals?: boolean;
+  /** How long a cancelled worker may take to stop before it is terminated (default 10 s). */
+  cancelGraceMs?: number;
+  /** Environment to read settings from (default process.env); explicit options win. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LabServer {
+  /** http://host:port */
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  port: number;
+  config: LabConfig;
+  scheduler: Scheduler;
+  db: LabDb;
+  /** Stops accepting requests, interrupts running runs (resumable), closes the database. */
+  close(): Promise<void>;
+}
+
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * Starts the lab: applies migrations, marks runs left RUNNING as INTERRUPTED, registers
+ * the bundled dataset, starts the scheduler and serves GraphQL (HTTP and WebSocket on
+ * /graphql), the dashboard (/), run files (/files/runs/...) and /healthz.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<LabServer> {
+  const { workerEntry, handleSignals = true, cancelGraceMs, env, ...overrides } = options;
+  const config = loadConfig(overrides, env);
+  const database = openDatabase(databaseFile(config.dataDir));
+  const { db } = database;
+  try {
+    interruptRunningRuns(db);
+    await ensureBundledDataset(db);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+
+  const events = new RunEventBus();
+  const scheduler = new Scheduler({
+    db,
+    dataDir: config.dataDir,
+    backend: config.backend,
+    maxConcurrentRuns: config.maxConcurrentRuns,
+    events,
+    workerEntry,
+    cancelGraceMs,
+  });
+  const schema = await buildLabSchema(events);
+
+  const app = express();
+  const httpServer = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  let fallbackBaseUrl = '';
+  const baseUrlOf = (req: IncomingMessage): string => (req.headers.host ? `http://${req.headers.host}` : fallbackBaseUrl);
+  const contextFor = (req: IncomingMessage): LabContext => ({ db, config, scheduler, events, baseUrl: baseUrlOf(req) });
+
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema,
+      context: (ctx) => contextFor(ctx.extra.request),
+      onConnect: (ctx) => tokenAccepted(config.apiToken, ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => maskError(e.toJSON(), e)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<LabContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, runningRuns: scheduler.runningCount });
+  });
+  app.use('/files', filesRoute(config.dataDir, config.apiToken));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        if (!tokenAccepted(config.apiToken, req.headers.authorization)) throw unauthenticated();
+        return contextFor(req);
+      },
+    }),
+  );
+  app.use(dashboardRoute());
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await apollo.stop();
+    database.close();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${urlHost(config.host)}:${port}`;
+  fallbackBaseUrl = url;
+  scheduler.wake();
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      removeSignalHandlers();
+      await apollo.stop();
+      await scheduler.shutdown();
+      events.close();
+      database.close();
+    })());
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void close().finally(() => process.kill(process.pid, signal));
+  };
+  const removeSignalHandlers = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  if (handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    wsUrl: `ws://${urlHost(config.host)}:${port}/graphql`,
+    port,
+    config,
+    scheduler,
+    db,
+    close,
+  };
+}
