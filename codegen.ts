@@ -6,7 +6,7 @@ const config: CodegenConfig = {
   documents: ['client/operations/**/*.graphql'],
   generates: {
     'client/generated/graphql.ts': {
-      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+      plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
