@@ -3,6 +3,9 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 /** Folder owned by a run: the worker writes checkpoints/ and samples/ below it. */
 export const runDir = (dataDir: string, runId: string): string => join(dataDir, 'runs', runId);
 
+/** Decoded training images, cached per dataset and size, shared by workers. */
+export const imageCacheDir = (dataDir: string): string => join(dataDir, 'cache');
+
 export const databaseFile = (dataDir: string): string => join(dataDir, 'lab.sqlite');
 
 /**

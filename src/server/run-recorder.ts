@@ -21,7 +21,7 @@ const HEARTBEAT_INTERVAL_MS = 1000;
 /**
  * Stores each worker message (one transaction per message) and only then publishes it,
  * so a subscriber never sees an event that a query cannot find. Terminal messages
- * (done, failed) are left to the scheduler.
+ * (done, cancelled, failed) are left to the scheduler.
  */
 export class RunRecorder {
   private readonly progress = new Map<string, RunProgressState>();
@@ -42,7 +42,7 @@ export class RunRecorder {
     this.lastHeartbeat.delete(runId);
   }
 
-  record(run: RecordedRun, message: Exclude<WorkerMessage, { type: 'done' } | { type: 'failed' }>): void {
+  record(run: RecordedRun, message: Exclude<WorkerMessage, { type: 'done' | 'cancelled' | 'failed' }>): void {
     const { db } = this;
     switch (message.type) {
       case 'started': {

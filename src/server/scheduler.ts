@@ -10,7 +10,7 @@ import { queuedRuns, updateRun, type RunRow } from '../store/runs.js';
 import { deleteSamplesAfter } from '../store/samples.js';
 import type { RunStatusName } from '../store/schema.js';
 import type { BackendChoice, ControlMessage, WorkerInput, WorkerMessage } from '../training/protocol.js';
-import { runDir } from './data-paths.js';
+import { imageCacheDir, runDir } from './data-paths.js';
 import type { RunEventBus, RunProgressState } from './run-event-bus.js';
 import { RunRecorder } from './run-recorder.js';
 
@@ -113,6 +113,7 @@ export class Scheduler {
       backend: this.options.backend,
       runDir: runDir(dataDir, row.id),
       resumeFrom: checkpoint ? join(dataDir, checkpoint.path) : null,
+      imageCacheDir: imageCacheDir(dataDir),
     };
     mkdirSync(input.runDir, { recursive: true });
     const entry = this.options.workerEntry ?? defaultWorkerEntry();
@@ -139,6 +140,7 @@ export class Scheduler {
     if (run.finished) return;
     try {
       if (message.type === 'done') this.finish(run, run.cancelRequested ? 'CANCELLED' : 'SUCCEEDED', null);
+      else if (message.type === 'cancelled') this.finish(run, 'CANCELLED', null);
       else if (message.type === 'failed') this.finish(run, run.cancelRequested ? 'CANCELLED' : 'FAILED', run.cancelRequested ? null : message.error);
       else this.recorder.record({ id: run.row.id, config: run.input.config, runDir: run.input.runDir }, message);
     } catch (error) {
@@ -154,9 +156,8 @@ export class Scheduler {
     const row = updateRun(this.options.db, run.row.id, { status, error, finishedAt: new Date() });
     this.recorder.forget(run.row.id);
     if (row) this.options.events.statusChanged(row);
-    if (status !== 'INTERRUPTED') {
-      // A worker that reported its end but lingers must not hold a slot for long.
-      setTimeout(() => void run.worker.terminate(), 10_000).unref();
-    }
+    // Nothing follows a final message; a worker that stays alive (an open port keeps it so)
+    // must not hold a slot.
+    void run.worker.terminate();
   }
 }

@@ -101,6 +101,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
+    // Our own handler stops the scheduler and the database too (see onSignal).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
