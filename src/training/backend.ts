@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from './protocol.js';
 import { registerConv2DBackpropFilterForWasm } from './wasm-kernels/conv2d-backprop-filter.js';
+import { registerConv2DBackpropInputForWasm } from './wasm-kernels/conv2d-backprop-input.js';
 import { registerReflectPadGradient } from './gradients/mirror-pad-grad.js';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -70,6 +71,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
 
   registerReflectPadGradient();
   registerConv2DBackpropFilterForWasm();
+  registerConv2DBackpropInputForWasm();
   await activate(name);
   return name;
 }

@@ -127,6 +127,8 @@ export interface WorkerInput {
   runDir: string;
   /** Resume from this checkpoint folder (written by an earlier attempt of the same run). */
   resumeFrom: string | null;
+  /** Folder where decoded training images are cached per dataset and size (absent or null: no cache). */
+  imageCacheDir?: string | null;
 }
 
 export type SampleKind = 'real' | 'fake' | 'rec' | 'idt';
@@ -168,10 +170,17 @@ export type WorkerMessage =
       durationMs: number;
     }
   | { type: 'metric_points'; points: { step: number; name: string; value: number }[] }
+  /**
+   * A sample PNG written under runDir/samples/. `domain` is the domain of the real test image
+   * `image` (its file name); for CycleGAN, fake = translated, rec = translated back,
+   * idt = passed through the generator that outputs its own domain. AE/VAE: real and rec.
+   */
   | { type: 'sample'; epoch: number; domain: Domain; kind: SampleKind; index: number; image: string; path: string }
   | { type: 'checkpoint'; epoch: number; path: string; bytes: number; sha256: string }
   | { type: 'evaluation'; epoch: number; split: 'test'; values: EvaluationValue[] }
   | { type: 'done' }
+  /** The run stopped after a cancel request (between iterations); nothing follows. */
+  | { type: 'cancelled' }
   | { type: 'failed'; error: string };
 
 /** Messages from the main thread to a worker. */

@@ -1,0 +1,61 @@
+// wasm's own Conv2DBackpropInput is a plain C++ loop, about ten times slower than its
+// XNNPACK Conv2D; it carries every conv's input gradient and every transposed conv's
+// forward pass, so it dominated a training step. This replaces it with Conv2D:
+//   dx[i] = sum_{o,k : o*s + k = i + padTop} dy[o] W[k]
+// is a stride-1 correlation of dy, zero-dilated by the stride, with the filter rotated by
+// 180 degrees and its channel axes swapped, padded by K-1-padTop before and whatever
+// makes the output as tall as the input after.
+import * as tf from '@tensorflow/tfjs';
+import { KernelCalls, registerWasmKernel, type KernelParams } from './kernel-calls.js';
+
+/** [N,OH,OW,C] -> [N,(OH-1)s+1,(OW-1)s+1,C] with s-1 zeros between neighbours. */
+function dilate(k: KernelCalls, dy: tf.TensorInfo, sh: number, sw: number): tf.TensorInfo {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const expanded = k.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, c] });
+  const padded = k.run('PadV2', { x: expanded }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  const flat = k.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, c] });
+  return k.run('Slice', { x: flat }, { begin: [0, 0, 0, 0], size: [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c] });
+}
+
+function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelParams): tf.TensorInfo {
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new Error(`wasm Conv2DBackpropInput supports dataFormat 'NHWC' only, got '${dataFormat}'`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  if (dy.shape.join() !== info.outShape.join()) {
+    throw new Error(`Conv2DBackpropInput: dy has shape [${dy.shape}], the forward conv gives [${info.outShape}]`);
+  }
+  const [kh, kw] = filter.shape;
+  const [, h, w] = inputShape;
+  const { top, left } = info.padInfo;
+  const k = new KernelCalls(backend as tf.KernelBackend);
+  try {
+    const dyd = dilate(k, dy, info.strideHeight, info.strideWidth);
+    const [, hd, wd] = dyd.shape;
+    const rotated = k.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = k.run('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] });
+    // Paddings of the stride-1 correlation; a negative one means cropping that side.
+    const before = [kh - 1 - top, kw - 1 - left];
+    const after = [h - hd - before[0] + kh - 1, w - wd - before[1] + kw - 1];
+    const clamp = (p: number): number => Math.max(0, p);
+    const conv = k.run(
+      'Conv2D',
+      { x: dyd, filter: swapped },
+      { strides: 1, pad: [[0, 0], [clamp(before[0]), clamp(after[0])], [clamp(before[1]), clamp(after[1])], [0, 0]], dataFormat: 'NHWC', dilations: 1, dimRoundingMode },
+    );
+    if (before.every((p) => p >= 0) && after.every((p) => p >= 0)) return k.finish(conv);
+    const begin = [0, clamp(-before[0]), clamp(-before[1]), 0];
+    return k.finish(k.run('Slice', { x: conv }, { begin, size: [inputShape[0], h, w, inputShape[3]] }));
+  } catch (err) {
+    k.dispose();
+    throw err;
+  }
+}
+
+/** Replaces wasm's Conv2DBackpropInput (idempotent). */
+export function registerConv2DBackpropInputForWasm(): void {
+  registerWasmKernel(tf.Conv2DBackpropInput, conv2dBackpropInputWasm);
+}
