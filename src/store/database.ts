@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import * as schema from './schema.js';
 
-export type LabDb = BetterSQLite3Database<typeof schema>;
+export type LabDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface LabDatabase {
   db: LabDb;
