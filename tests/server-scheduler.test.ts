@@ -71,7 +71,8 @@ describe('scheduler with fixture workers', () => {
   });
   after(() => server.close());
 
-  test('a worker that throws or exits fails only its own run; a run started beside it finishes', async () => {
+  test('a worker that throws, exits or cannot start fails only its own run; a run started beside it finishes', async () => {
+    const unstartable = await startRun(server, tinyAe(datasetId, { seed: 1003 }));
     const throwing = await startRun(server, tinyAe(datasetId, { seed: 1001 }));
     const exiting = await startRun(server, tinyAe(datasetId, { seed: 1002 }));
     const healthy = await startRun(server, tinyAe(datasetId, { seed: 7 }));
@@ -82,6 +83,10 @@ describe('scheduler with fixture workers', () => {
     const exited = await waitForRunEnd(server, exiting);
     assert.equal(exited.status, 'FAILED');
     assert.match(exited.error ?? '', /worker exited with code 3 before finishing/);
+
+    const neverStarted = await waitForRunEnd(server, unstartable);
+    assert.equal(neverStarted.status, 'FAILED');
+    assert.match(neverStarted.error ?? '', /^could not start a worker: /);
 
     assert.equal((await waitForRunEnd(server, healthy)).status, 'SUCCEEDED');
     const run = await runView(server, healthy);

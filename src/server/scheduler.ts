@@ -115,9 +115,16 @@ export class Scheduler {
       resumeFrom: checkpoint ? join(dataDir, checkpoint.path) : null,
       imageCacheDir: imageCacheDir(dataDir),
     };
-    mkdirSync(input.runDir, { recursive: true });
-    const entry = this.options.workerEntry ?? defaultWorkerEntry();
-    const worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input });
+    let worker: Worker;
+    try {
+      mkdirSync(input.runDir, { recursive: true });
+      const entry = this.options.workerEntry ?? defaultWorkerEntry();
+      worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input });
+    } catch (error) {
+      const failed = updateRun(db, row.id, { status: 'FAILED', error: `could not start a worker: ${(error as Error).message}`, finishedAt: new Date() });
+      if (failed) this.options.events.statusChanged(failed);
+      return;
+    }
     let exited!: () => void;
     const run: ActiveRun = { row: started, input, worker, finished: false, cancelRequested: false, exited: new Promise((r) => (exited = r)) };
     this.active.set(row.id, run);
