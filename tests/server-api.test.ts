@@ -223,6 +223,17 @@ describe('GraphQL API with the fixture worker', () => {
     }
   });
 
+  test('malformed HTTP requests get JSON errors without stack traces', async () => {
+    const badJson = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const badUrl = await fetch(`${server.url}/files/runs/%E0%A4%A`);
+    for (const response of [badJson, badUrl]) {
+      assert.equal(response.status, 400);
+      const text = await response.text();
+      assert.equal((JSON.parse(text) as GqlResult<unknown>).errors?.[0].extensions?.code, 'BAD_REQUEST');
+      assert.doesNotMatch(text, /node_modules|\bat /);
+    }
+  });
+
   test('runs page with opaque cursors and filter by kind, status and tag', async () => {
     const page = (after: string | null) =>
       gqlData<{ runs: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(

@@ -19,6 +19,7 @@ import { dashboardRoute } from './dashboard-route.js';
 import { databaseFile } from './data-paths.js';
 import { maskError } from './error-masking.js';
 import { filesRoute } from './files-route.js';
+import { jsonErrorHandler } from './http-errors.js';
 import { RunEventBus } from './run-event-bus.js';
 import { Scheduler, type WorkerEntry } from './scheduler.js';
 
@@ -126,6 +127,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
     }),
   );
   app.use(dashboardRoute());
+  app.use(jsonErrorHandler);
 
   try {
     await new Promise<void>((resolve, reject) => {
