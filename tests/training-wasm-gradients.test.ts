@@ -1,6 +1,7 @@
-// The wasm backend trains with the Conv2DBackpropFilter kernel we register: its
-// gradients must equal the reference cpu backend's. Also checks the replaced MirrorPad
-// gradient against the exact adjoint computed by hand.
+// The wasm backend trains with the Conv2DBackpropFilter and Conv2DBackpropInput kernels we
+// register: filter gradients, input gradients and transposed convolutions must equal the
+// reference cpu backend's. Also checks the replaced MirrorPad gradient against the exact
+// adjoint computed by hand.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -51,7 +52,7 @@ const cases = [1, 2].flatMap((stride) =>
   (['same', 'valid'] as const).flatMap((pad) => [1, 4].map((batch) => ({ stride, pad, batch }))),
 );
 
-describe('wasm Conv2DBackpropFilter', () => {
+describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
   for (const { stride, pad, batch } of cases) {
     for (const kernel of [3, 4]) {
       test(`conv2d filter gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}`, async () => {
@@ -69,9 +70,24 @@ describe('wasm Conv2DBackpropFilter', () => {
         });
         assert.ok(err < TOLERANCE, `relative error ${err}`);
       });
+
+      test(`conv2d input gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}`, async () => {
+        const rng = new Rng(300 + stride * 10 + batch + kernel);
+        const xShape: [number, number, number, number] = [batch, 10, 9, 3];
+        const wShape: [number, number, number, number] = [kernel, kernel, 3, 5];
+        const x = randomArray(rng, xShape.reduce((a, b) => a * b));
+        const w = randomArray(rng, wShape.reduce((a, b) => a * b));
+        const err = await compareBackends(() => {
+          const wt = tf.tensor4d(w, wShape);
+          const y = (t: tf.Tensor4D): tf.Tensor4D => tf.conv2d(t, wt, stride, pad);
+          const probe = tf.tensor(randomArray(new Rng(9), y(tf.tensor4d(x, xShape)).size), y(tf.tensor4d(x, xShape)).shape);
+          return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(y(t as tf.Tensor4D), probe)))(tf.tensor4d(x, xShape))];
+        });
+        assert.ok(err < TOLERANCE, `relative error ${err}`);
+      });
     }
 
-    test(`conv2dTranspose filter gradient: stride ${stride}, ${pad}, batch ${batch}`, async () => {
+    test(`conv2dTranspose output and filter gradient: stride ${stride}, ${pad}, batch ${batch}`, async () => {
       const rng = new Rng(200 + stride * 10 + batch);
       const inSize = 5;
       const outSize = pad === 'same' ? inSize * stride : (inSize - 1) * stride + 3;
@@ -85,7 +101,8 @@ describe('wasm Conv2DBackpropFilter', () => {
         const xt = tf.tensor4d(x, xShape);
         const loss = (f: tf.Tensor): tf.Scalar =>
           tf.sum(tf.mul(tf.conv2dTranspose(xt, f as tf.Tensor4D, outShape, stride, pad), tf.tensor4d(probe, outShape)));
-        return [tf.grad(loss)(tf.tensor4d(w, wShape))];
+        const forward = tf.conv2dTranspose(xt, tf.tensor4d(w, wShape), outShape, stride, pad);
+        return [tf.grad(loss)(tf.tensor4d(w, wShape)), forward];
       });
       assert.ok(err < TOLERANCE, `relative error ${err}`);
     });
