@@ -1,18 +1,18 @@
 // InceptionV3 (true FID) feature extractor: Keras architecture and the weight-loading path, with
 // weights we generate and save ourselves (no ImageNet InceptionV3 weights exist offline).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { modelFolder } from '../src/metrics/extractors/model-folder.js';
 import {
   buildInceptionV3,
   INCEPTION_MIN_INPUT_SIZE,
   loadInceptionV3Extractor,
 } from '../src/metrics/extractors/inception-v3.js';
 import { initBackend } from '../src/training/backend.js';
+import { saveModel } from '../src/training/model-files.js';
 import { Rng } from '../src/training/rng.js';
 
 /** keras.applications.InceptionV3(include_top=False, pooling='avg').count_params() */
@@ -54,14 +54,19 @@ test('inception-v3 without weights explains how to provide them', async () => {
   await assert.rejects(loadInceptionV3Extractor(join(work, 'absent')), /none were found in .*absent.*tensorflowjs_converter/);
 });
 
-/** Renames conv2d_N / batch_normalization_N to tf.keras 2.x style (conv2d, conv2d_1, ...). */
+/** Renames conv2d_N / batch_normalization_N to tf.keras 2.x style (conv2d, conv2d_1, ...) everywhere in model.json. */
 function renumberLikeTfKeras(dir: string): void {
   const path = join(dir, 'model.json');
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
-  for (const w of json.weightsManifest[0].weights) {
-    w.name = w.name.replace(/^(conv2d|batch_normalization)_(\d+)\//, (_, kind: string, n: string) => (n === '1' ? `${kind}/` : `${kind}_${Number(n) - 1}/`));
-  }
-  writeFileSync(path, JSON.stringify(json));
+  const text = readFileSync(path, 'utf8').replace(/\b(conv2d|batch_normalization)_(\d+)\b/g, (_, kind: string, n: string) =>
+    n === '1' ? kind : `${kind}_${Number(n) - 1}`,
+  );
+  writeFileSync(path, text);
+}
+
+/** Saves a model into a new folder. */
+async function saveTo(model: tf.LayersModel, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await saveModel(model, dir);
 }
 
 test('inception-v3 loads saved Keras-named weights and reproduces the saving network', async () => {
@@ -76,7 +81,7 @@ test('inception-v3 loads saved Keras-named weights and reproduces the saving net
     fresh.forEach((t) => t.dispose());
   }
   const dir = join(work, 'weights');
-  await source.save(modelFolder(dir));
+  await saveTo(source, dir);
 
   const pixels = new Uint8Array(2 * 32 * 32 * 3).map(() => Math.floor(256 * rng.uniform()));
   const images = { pixels, count: 2, height: 32, width: 32 };
@@ -107,7 +112,7 @@ test('inception-v3 loads saved Keras-named weights and reproduces the saving net
 test('inception-v3 rejects weights of another network with a clear error', async () => {
   const dir = join(work, 'other');
   const other = tf.sequential({ layers: [tf.layers.conv2d({ name: 'conv2d_1', inputShape: [8, 8, 3], filters: 4, kernelSize: 3, useBias: false })] });
-  await other.save(modelFolder(dir));
+  await saveTo(other, dir);
   other.dispose();
   await assert.rejects(loadInceptionV3Extractor(dir, SMALL), /does not hold Keras InceptionV3 weights: expected 94 conv2d and 94 batch_normalization layers, found 1 and 0/);
 });

@@ -6,12 +6,12 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import type { FeatureExtractor, RgbImages } from '../src/metrics/extractors/feature-extractor.js';
-import { modelFolder } from '../src/metrics/extractors/model-folder.js';
 import { loadResnet50Extractor } from '../src/metrics/extractors/resnet50.js';
 import { frechetDistance } from '../src/metrics/frechet.js';
 import { kernelInceptionDistance } from '../src/metrics/kid.js';
 import { resnet50ModelDir, sharedDir } from '../src/paths.js';
 import { initBackend } from '../src/training/backend.js';
+import { loadModel } from '../src/training/model-files.js';
 
 const FULL = join(sharedDir(), 'data', 'apple2orange', 'full');
 const PER_SET = 20;
@@ -65,7 +65,7 @@ test('ResNet50 features rank apples closer to apples than to oranges; oranges ar
 
   // The network's own classifier on our features checks weights and caffe preprocessing end to end:
   // with channels in the wrong order or no mean subtraction most oranges are not class 950.
-  const full = await tf.loadLayersModel(modelFolder(resnet50ModelDir()));
+  const full = await loadModel(resnet50ModelDir());
   const classes = tf.tidy(() => (full.getLayer('fc1000').apply(tf.tensor2d(fTrainB.data, [PER_SET, 2048])) as tf.Tensor).argMax(-1).dataSync());
   full.dispose();
   const oranges = Array.from(classes).filter((c) => c === IMAGENET_ORANGE).length;

@@ -72,6 +72,8 @@ export async function extractPooledFeatures(
     out.set(await features.data(), start * dim);
     features.dispose();
     options.onBatch?.(start + b, count);
+    // A worker receives messages (a cancel request) only between macrotasks: yield one.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }

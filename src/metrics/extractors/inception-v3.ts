@@ -4,13 +4,14 @@
 // user provides: a TF.js layers model converted from Keras, e.g.
 //   python -c "import tensorflow as tf; tf.keras.applications.InceptionV3(include_top=False, pooling='avg').save('iv3.h5')"
 //   tensorflowjs_converter --input_format keras --output_format tfjs_layers_model iv3.h5 DIR
-// Weights are matched to our layers by layer kind and creation order (Keras numbers its auto-named
-// layers conv2d, conv2d_1, ... or conv2d_1, conv2d_2, ... depending on version), with shape checks.
+// That model is loaded as it is (training/model-files.ts) and its weights are copied into our network,
+// matched by layer kind and creation order (Keras numbers its auto-named layers conv2d, conv2d_1, ...
+// or conv2d_1, conv2d_2, ... depending on version), with shape checks.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModel, MODEL_JSON } from '../../training/model-files.js';
 import { extractPooledFeatures, type FeatureExtractor } from './feature-extractor.js';
-import { modelFolder } from './model-folder.js';
 
 export const INCEPTION_INPUT_SIZE = 299;
 /** Smallest input keras.applications accepts for InceptionV3. */
@@ -143,64 +144,61 @@ export function inceptionWeightsHelp(dir: string | null): string {
   );
 }
 
-/** Reads the weights of a Keras InceptionV3 TF.js layers model from dir into a freshly built network. */
+/** Reads the weights of a Keras InceptionV3 TF.js layers model in dir into a freshly built network. */
 export async function loadInceptionV3Weights(dir: string, inputSize: number = INCEPTION_INPUT_SIZE): Promise<tf.LayersModel> {
-  if (!existsSync(join(dir, 'model.json'))) throw new Error(inceptionWeightsHelp(dir));
-  const format = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format?: string }).format;
-  if (format === 'graph-model') {
-    throw new Error(`${join(dir, 'model.json')} is a TF.js graph model; convert with --output_format tfjs_layers_model`);
-  }
-  const artifacts = await modelFolder(dir).load();
-  const named = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
-  // Group by layer kind and number: entries[kind][n] = { kernel | beta | moving_* }.
-  const groups = { conv2d: new Map<number, Record<string, tf.Tensor>>(), batch_normalization: new Map<number, Record<string, tf.Tensor>>() };
-  for (const [name, tensor] of Object.entries(named)) {
-    const m = WEIGHT_NAME.exec(name);
-    if (!m) continue;
-    const kind = m[1] as keyof typeof groups;
-    const n = m[2] === undefined ? 0 : Number(m[2]);
-    const entry = groups[kind].get(n) ?? {};
-    entry[m[3]] = tensor;
-    groups[kind].set(n, entry);
-  }
-  const ordered = (kind: keyof typeof groups): Record<string, tf.Tensor>[] =>
-    [...groups[kind].entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-  const convs = ordered('conv2d');
-  const bns = ordered('batch_normalization');
-
+  const jsonPath = join(dir, MODEL_JSON);
+  if (!existsSync(jsonPath)) throw new Error(inceptionWeightsHelp(dir));
+  const format = (JSON.parse(readFileSync(jsonPath, 'utf8')) as { format?: string }).format;
+  if (format === 'graph-model') throw new Error(`${jsonPath} is a TF.js graph model; convert with --output_format tfjs_layers_model`);
+  const saved = await loadModel(dir);
   const model = buildInceptionV3(inputSize);
-  // model.layers is in topological order, not creation order: sort by the number in our names.
-  const byCreation = (className: string): tf.layers.Layer[] =>
-    model.layers
-      .filter((l) => l.getClassName() === className)
-      .sort((a, b) => Number(a.name.split('_').pop()) - Number(b.name.split('_').pop()));
-  const convLayers = byCreation('Conv2D');
-  const bnLayers = byCreation('BatchNormalization');
-  if (convs.length !== convLayers.length || bns.length !== bnLayers.length) {
-    model.dispose();
-    throw new Error(
-      `${dir} does not hold Keras InceptionV3 weights: expected ${convLayers.length} conv2d and ${bnLayers.length} batch_normalization layers, found ${convs.length} and ${bns.length}`,
-    );
-  }
-  const setLayer = (layer: tf.layers.Layer, weights: Record<string, tf.Tensor>, keys: string[]): void => {
-    const values = keys.map((k) => {
-      const w = weights[k];
-      if (!w) throw new Error(`${dir}: weight '${k}' missing for layer ${layer.name}`);
-      return w;
-    });
-    const expected = layer.getWeights().map((w) => w.shape.join('x'));
-    const got = values.map((w) => w.shape.join('x'));
-    if (expected.join() !== got.join()) throw new Error(`${dir}: shapes for layer ${layer.name} are ${got.join(', ')}, expected ${expected.join(', ')}`);
-    layer.setWeights(values);
-  };
   try {
+    // Group the saved weights by layer kind and number: groups[kind][n] = { kernel | beta | moving_* }.
+    const groups = { conv2d: new Map<number, Record<string, tf.Tensor>>(), batch_normalization: new Map<number, Record<string, tf.Tensor>>() };
+    for (const w of saved.weights) {
+      const m = WEIGHT_NAME.exec(w.originalName);
+      if (!m) continue;
+      const kind = m[1] as keyof typeof groups;
+      const n = m[2] === undefined ? 0 : Number(m[2]);
+      const entry = groups[kind].get(n) ?? {};
+      entry[m[3]] = w.read();
+      groups[kind].set(n, entry);
+    }
+    const ordered = (kind: keyof typeof groups): Record<string, tf.Tensor>[] =>
+      [...groups[kind].entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+    const convs = ordered('conv2d');
+    const bns = ordered('batch_normalization');
+
+    // model.layers is in topological order, not creation order: sort by the number in our names.
+    const byCreation = (className: string): tf.layers.Layer[] =>
+      model.layers
+        .filter((l) => l.getClassName() === className)
+        .sort((a, b) => Number(a.name.split('_').pop()) - Number(b.name.split('_').pop()));
+    const convLayers = byCreation('Conv2D');
+    const bnLayers = byCreation('BatchNormalization');
+    if (convs.length !== convLayers.length || bns.length !== bnLayers.length) {
+      throw new Error(
+        `${dir} does not hold Keras InceptionV3 weights: expected ${convLayers.length} conv2d and ${bnLayers.length} batch_normalization layers, found ${convs.length} and ${bns.length}`,
+      );
+    }
+    const setLayer = (layer: tf.layers.Layer, weights: Record<string, tf.Tensor>, keys: string[]): void => {
+      const values = keys.map((k) => {
+        const w = weights[k];
+        if (!w) throw new Error(`${dir}: weight '${k}' missing for layer ${layer.name}`);
+        return w;
+      });
+      const expected = layer.getWeights().map((w) => w.shape.join('x'));
+      const got = values.map((w) => w.shape.join('x'));
+      if (expected.join() !== got.join()) throw new Error(`${dir}: shapes for layer ${layer.name} are ${got.join(', ')}, expected ${expected.join(', ')}`);
+      layer.setWeights(values);
+    };
     convLayers.forEach((l, i) => setLayer(l, convs[i], ['kernel']));
     bnLayers.forEach((l, i) => setLayer(l, bns[i], ['beta', 'moving_mean', 'moving_variance']));
   } catch (err) {
     model.dispose();
     throw err;
   } finally {
-    Object.values(named).forEach((t) => t.dispose());
+    saved.dispose();
   }
   return model;
 }

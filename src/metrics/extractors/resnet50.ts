@@ -3,8 +3,8 @@
 // (different network): the scores are named FD-ResNet50 and KID-ResNet50.
 import * as tf from '@tensorflow/tfjs';
 import { resnet50ModelDir } from '../../paths.js';
+import { loadModel } from '../../training/model-files.js';
 import { extractPooledFeatures, type FeatureExtractor } from './feature-extractor.js';
-import { modelFolder } from './model-folder.js';
 
 const INPUT_SIZE = 224;
 const FEATURE_LAYER = 'avg_pool';
@@ -18,7 +18,7 @@ function caffePreprocess(rgb255: tf.Tensor4D): tf.Tensor4D {
 export async function loadResnet50Extractor(modelDir: string = resnet50ModelDir()): Promise<FeatureExtractor> {
   let full: tf.LayersModel;
   try {
-    full = await tf.loadLayersModel(modelFolder(modelDir));
+    full = await loadModel(modelDir);
   } catch (err) {
     throw new Error(`cannot load the ResNet50 model from ${modelDir} (run 'npm run postinstall' to fetch it): ${(err as Error).message}`);
   }
