@@ -106,6 +106,8 @@ test('a corrupt image fails the run with a message naming the file', async () =>
   // With onBadImage 'skip' the same dataset trains.
   const skip = await runWorker(input('skip', tiny(root, { onBadImage: 'skip', epochsDecay: 0 })));
   assert.equal(skip.messages.at(-1)?.type, 'done');
+  const started = skip.messages[0];
+  assert.ok(started.type === 'started' && started.skippedImages?.length === 1 && started.skippedImages[0].file === bad);
 });
 
 test('cancel stops the run between iterations with a cancelled message', async () => {

@@ -69,6 +69,7 @@ export class CycleGanTrainer implements Trainer {
   readonly iterationsPerEpoch: number;
   completedEpochs = 0;
   step = 0;
+  readonly skippedImages: { file: string; reason: string }[];
   readonly nets: Nets;
   private readonly adamG: Adam;
   private readonly adamD: Adam;
@@ -87,6 +88,7 @@ export class CycleGanTrainer implements Trainer {
     private readonly data: CycleGanData,
   ) {
     const size = config.imageSize;
+    this.skippedImages = [data.trainA, data.trainB, data.testA, data.testB].flatMap((d) => d?.skipped ?? []);
     this.rng = new Rng(config.seed);
     this.nets = {
       gAB: buildResnetGenerator(config.generator, size, 'gAB'),

@@ -46,6 +46,7 @@ export class PretrainTrainer implements Trainer {
   readonly iterationsPerEpoch: number;
   completedEpochs = 0;
   step = 0;
+  readonly skippedImages: { file: string; reason: string }[];
   readonly ae: Autoencoder;
   private readonly vars: tf.Variable[];
   private readonly adam: Adam;
@@ -60,6 +61,7 @@ export class PretrainTrainer implements Trainer {
     readonly config: PretrainConfig,
     private readonly data: PretrainData,
   ) {
+    this.skippedImages = [...data.train.skipped, ...(data.test?.skipped ?? [])];
     this.vae = config.kind === 'VAE' ? config.vae : null;
     if (config.kind === 'VAE' && !this.vae) throw new Error('config.vae is required when kind is VAE');
     this.rng = new Rng(config.seed);

@@ -157,7 +157,15 @@ export interface EvaluationValue {
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
-  | { type: 'started'; backend: BackendName; epochsTotal: number; iterationsPerEpoch: number; resumedAtEpoch: number }
+  | {
+      type: 'started';
+      backend: BackendName;
+      epochsTotal: number;
+      iterationsPerEpoch: number;
+      resumedAtEpoch: number;
+      /** Unreadable image files left out under onBadImage 'skip' (absent when none). */
+      skippedImages?: { file: string; reason: string }[];
+    }
   | { type: 'progress'; epoch: number; iteration: number; iterationsPerEpoch: number; etaSeconds: number | null }
   | {
       type: 'epoch';

@@ -13,6 +13,8 @@ export interface Trainer {
   readonly completedEpochs: number;
   /** Training iterations done so far, over all epochs. */
   readonly step: number;
+  /** Image files skipped as unreadable (onBadImage 'skip'). */
+  readonly skippedImages: { file: string; reason: string }[];
   /** Prepares epoch `epoch` (1-based): shuffles, sets the learning rate. Returns the lr and per-epoch values to report. */
   startEpoch(epoch: number): { lr: number; epochValues: Record<string, number> };
   /** One iteration; returns its losses. */
@@ -36,7 +38,8 @@ export async function runTrainingLoop(ctx: RunContext, trainer: Trainer, opts: L
   const interval = opts.progressIntervalMs ?? 1000;
   const post = (m: WorkerMessage): void => ctx.post(m);
   const ipe = trainer.iterationsPerEpoch;
-  post({ type: 'started', backend: ctx.backend, epochsTotal: trainer.epochsTotal, iterationsPerEpoch: ipe, resumedAtEpoch: trainer.completedEpochs });
+  const skipped = trainer.skippedImages.length > 0 ? { skippedImages: trainer.skippedImages } : {};
+  post({ type: 'started', backend: ctx.backend, epochsTotal: trainer.epochsTotal, iterationsPerEpoch: ipe, resumedAtEpoch: trainer.completedEpochs, ...skipped });
 
   let points: { step: number; name: string; value: number }[] = [];
   const flushPoints = (): void => {
