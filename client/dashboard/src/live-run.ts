@@ -11,7 +11,7 @@ import { listen } from './subscription.js';
 
 export interface LiveRunState {
   run: RunDetail;
-  /** Counts SAMPLE events, so the sample grid reloads while an epoch's PNGs arrive. */
+  /** Counts SAMPLE events and re-reads, so the sample grid reloads while an epoch's PNGs arrive and after a reconnect. */
   sampleRevision: number;
 }
 
@@ -67,6 +67,7 @@ export class LiveRun {
       const { run } = await api.request(DashboardRunDocument, { id: this.id });
       if (!run) throw new Error(`run ${this.id} does not exist (deleted?)`);
       this.run = this.duringRead.reduce((state, event) => applyRunEvent(state, event).run, run);
+      this.sampleRevision += 1;
       this.emit();
     } catch (error) {
       if (!this.stopped) this.handlers.error(error);

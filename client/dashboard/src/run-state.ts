@@ -27,7 +27,9 @@ export function applyRunEvent(run: RunDetail, event: RunEvent): AppliedEvent {
     case 'EPOCH': {
       if (!event.summary) return { run, reread: true };
       const gap = event.summary.epoch > lastEpoch(run) + 1;
-      return { run: { ...run, epochs: mergeByEpoch(run.epochs, [event.summary]) }, reread: gap };
+      // The backend is stored when the worker starts, without an event: an epoch proves it started.
+      const backendUnknown = run.backend === null;
+      return { run: { ...run, epochs: mergeByEpoch(run.epochs, [event.summary]) }, reread: gap || backendUnknown };
     }
     case 'SAMPLE': {
       const epoch = event.epoch;

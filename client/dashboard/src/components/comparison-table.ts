@@ -1,5 +1,5 @@
 // The paper-style table: one line per metric x comparison x domain, one column per run,
-// value ± std, the best value of a line in bold.
+// value ± std, the best value of a line in bold, warnings as numbered notes below.
 import { bestRun, type TableLine } from '../comparison-rows.js';
 import { h } from '../dom.js';
 import { formatNumber } from '../format.js';
@@ -9,10 +9,12 @@ export interface RunColumn {
   label: string;
 }
 
-const comparisonLabel = (comparison: string): string => comparison.toLowerCase().replaceAll('_', ' ');
+export const comparisonLabel = (comparison: string): string => comparison.toLowerCase().replaceAll('_', ' ');
 
 export function comparisonTable(lines: readonly TableLine[], columns: readonly RunColumn[]): HTMLElement {
-  return h(
+  const notes: string[] = [];
+  const noteNumber = (warning: string): number => (notes.includes(warning) ? notes.indexOf(warning) : notes.push(warning) - 1) + 1;
+  const table = h(
     'table',
     { class: 'data comparison-table' },
     h(
@@ -34,17 +36,17 @@ export function comparisonTable(lines: readonly TableLine[], columns: readonly R
           columns.map((column) => {
             const cell = line.cells.get(column.id);
             if (!cell) return h('td', { class: 'num muted' }, '—');
-            const details = [`n ${cell.n}`, `epoch ${cell.epoch}`, cell.warning].filter(Boolean).join(' · ');
             return h(
               'td',
-              { class: `num${best === column.id ? ' best' : ''}`, title: details },
+              { class: `num${best === column.id ? ' best' : ''}`, title: `n ${cell.n} · epoch ${cell.epoch}` },
               formatNumber(cell.value),
               cell.std !== null ? h('span', { class: 'std' }, ` ± ${formatNumber(cell.std, 2)}`) : null,
-              cell.warning ? h('sup', { class: 'warning' }, ' !') : null,
+              cell.warning ? h('sup', { class: 'warning' }, ` ${noteNumber(cell.warning)}`) : null,
             );
           }),
         );
       }),
     ),
   );
+  return h('div', {}, table, notes.length ? h('ol', { class: 'notes' }, notes.map((note) => h('li', {}, note))) : null);
 }

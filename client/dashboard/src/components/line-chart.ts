@@ -5,8 +5,8 @@ import uPlot from 'uplot';
 import { h, replaceChildren } from '../dom.js';
 import type { EpochSeries } from '../epoch-series.js';
 import { formatNumber } from '../format.js';
+import { seriesColor } from '../palette.js';
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const HEIGHT = 260;
 
 export interface LineChartOptions {
@@ -74,7 +74,7 @@ export class LineChart {
         { label: 'epoch' },
         ...names.map((name, i) => ({
           label: name,
-          stroke: PALETTE[i % PALETTE.length],
+          stroke: seriesColor(i),
           width: 1.5,
           spanGaps: true,
           points: { show: true, size: 5 },

@@ -59,7 +59,7 @@ export function runsTable(runs: readonly RunListRun[], options: RunsTableOptions
             statusBadge(run.status),
             run.error ? h('div', { class: 'run-error-short', title: run.error }, run.error) : null,
           ),
-          h('td', {}, progressBar(run.progress)),
+          h('td', {}, progressBar(run.progress, run.kind)),
           h('td', {}, run.backend ?? '—'),
           h('td', {}, run.dataset.name),
           h('td', {}, formatTime(run.createdAt)),

@@ -22,12 +22,14 @@ export class SampleBrowser {
   readonly element: HTMLElement;
   private readonly slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, 'aria-label': 'epoch of the samples' });
   private readonly label = h('span', { class: 'slider-label' });
+  private readonly sliderRow = h('div', { class: 'slider' }, this.slider, this.label);
   private readonly grid = h('div', { class: 'sample-grid' });
   private epochs: number[] = [];
   private selected: number | null = null;
   private following = true;
   private revision = -1;
   private request = 0;
+  private lastLoadFailed = false;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly runId: string) {
@@ -35,7 +37,7 @@ export class SampleBrowser {
       'section',
       { class: 'samples' },
       h('h2', {}, 'Samples'),
-      h('div', { class: 'slider' }, this.slider, this.label),
+      this.sliderRow,
       this.grid,
     );
     this.slider.addEventListener('input', () => {
@@ -59,7 +61,7 @@ export class SampleBrowser {
     const latest = this.epochs[this.epochs.length - 1];
     if (this.selected === null || (this.following && this.selected !== latest)) this.select(latest);
     else if (changed) this.showSelection();
-    else if (samplesArrived && this.selected === latest) this.scheduleReload();
+    else if (samplesArrived && (this.selected === latest || this.lastLoadFailed)) this.scheduleReload();
   }
 
   destroy(): void {
@@ -68,7 +70,7 @@ export class SampleBrowser {
   }
 
   private showEmpty(): void {
-    this.label.textContent = 'no samples yet';
+    this.sliderRow.hidden = true;
     replaceChildren(this.grid, h('p', { class: 'muted' }, 'Sample PNGs appear at the end of each epoch.'));
   }
 
@@ -79,6 +81,7 @@ export class SampleBrowser {
   }
 
   private showSelection(): void {
+    this.sliderRow.hidden = false;
     const index = this.selected === null ? -1 : this.epochs.indexOf(this.selected);
     this.slider.value = String(Math.max(0, index));
     this.label.textContent = `epoch ${this.selected} (${index + 1} of ${this.epochs.length}${index === this.epochs.length - 1 ? ', latest' : ''})`;
@@ -94,9 +97,12 @@ export class SampleBrowser {
     try {
       const { run } = await api.request(RunSamplesDocument, { id: this.runId, epoch });
       if (request !== this.request) return;
+      this.lastLoadFailed = false;
       this.render(epoch, run?.samples ?? []);
     } catch (error) {
-      if (request === this.request) replaceChildren(this.grid, errorBox(error, 'Cannot load the samples'));
+      if (request !== this.request) return;
+      this.lastLoadFailed = true;
+      replaceChildren(this.grid, errorBox(error, 'Cannot load the samples'));
     }
   }
 

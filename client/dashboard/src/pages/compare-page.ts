@@ -4,10 +4,11 @@ import { ComparisonDocument, DashboardRunScoresDocument, RunListDocument, type D
 import { api } from '../api.js';
 import { boxStats } from '../box-stats.js';
 import { boxPlot, type Box } from '../components/box-plot.js';
-import { comparisonTable, type RunColumn } from '../components/comparison-table.js';
+import { comparisonLabel, comparisonTable, type RunColumn } from '../components/comparison-table.js';
 import { errorBox } from '../components/error-box.js';
+import { runLegend } from '../components/run-legend.js';
 import { statusBadge } from '../components/status-badge.js';
-import { comparisonCsv, pivotComparison } from '../comparison-rows.js';
+import { comparisonCsv, pivotComparison, type TableLine } from '../comparison-rows.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatTime, shortId } from '../format.js';
 import { routeHash } from '../route.js';
@@ -44,25 +45,25 @@ async function runPicker(ids: readonly string[]): Promise<HTMLElement> {
   return form;
 }
 
-/** One box plot per SSIM comparison and domain; in each, one box per run (its newest evaluated epoch). */
-function ssimBoxPlots(runs: readonly ScoredRun[]): HTMLElement[] {
-  const groups = new Map<string, Box[]>();
-  for (const run of runs) {
-    const newest = new Map<string, ScoredRun['evaluations'][number]>();
-    for (const e of run.evaluations) {
-      if (e.metric !== 'SSIM' || e.imageScores.length === 0) continue;
-      const key = `SSIM ${e.comparison.toLowerCase().replaceAll('_', ' ')}, domain ${e.domain}`;
-      const seen = newest.get(key);
-      if (!seen || e.epoch >= seen.epoch) newest.set(key, e);
-    }
-    for (const [key, e] of newest) {
-      const stats = boxStats(e.imageScores.map((s) => s.value));
-      if (!stats) continue;
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key)!.push({ label: runLabel(run), stats });
-    }
-  }
-  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([title, boxes]) => boxPlot(title, boxes));
+/**
+ * One box plot per SSIM line of the table (comparison and domain); in each, one box per
+ * run: the per-image scores of the evaluation the table shows (its epoch, the newest).
+ */
+function ssimBoxPlots(runs: readonly ScoredRun[], lines: readonly TableLine[]): HTMLElement[] {
+  return lines
+    .filter((line) => line.metric === 'SSIM')
+    .flatMap((line) => {
+      const boxes = runs.flatMap((run, colorIndex): Box[] => {
+        const epoch = line.cells.get(run.id)?.epoch;
+        const shown = run.evaluations
+          .filter((e) => e.metric === 'SSIM' && e.comparison === line.comparison && e.domain === line.domain && e.epoch === epoch)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+          .at(-1);
+        const stats = shown ? boxStats(shown.imageScores.map((s) => s.value)) : null;
+        return stats ? [{ label: shortId(run.id), colorIndex, stats }] : [];
+      });
+      return boxes.length ? [boxPlot(`SSIM ${comparisonLabel(line.comparison)}, domain ${line.domain}`, boxes)] : [];
+    });
 }
 
 async function comparisonResults(ids: readonly string[], keepUrl: (url: string) => void): Promise<HTMLElement> {
@@ -80,15 +81,16 @@ async function comparisonResults(ids: readonly string[], keepUrl: (url: string) 
   }
   const csvUrl = URL.createObjectURL(new Blob([comparisonCsv(comparison)], { type: 'text/csv' }));
   keepUrl(csvUrl);
-  const plots = ssimBoxPlots(runs);
+  const lines = pivotComparison(comparison);
+  const plots = ssimBoxPlots(runs, lines);
   return h(
     'div',
     { class: 'comparison' },
     h('div', { class: 'section-head' }, h('h2', {}, 'Scores'), h('a', { class: 'button csv-download', href: csvUrl, download: 'comparison.csv' }, 'Download CSV')),
-    comparisonTable(pivotComparison(comparison), columns),
-    h('p', { class: 'muted' }, 'Lower is better for FD, FID and KID; higher for SSIM. The best value of each line is in bold; hover a value for N and the epoch.'),
+    comparisonTable(lines, columns),
+    h('p', { class: 'muted' }, 'Lower is better for FD, FID and KID; higher for SSIM. The best value of each line is in bold; hover a value for N and the evaluated epoch.'),
     h('h2', {}, 'Per-image SSIM'),
-    plots.length ? h('div', { class: 'box-plots' }, plots) : h('p', { class: 'muted' }, 'No per-image SSIM scores stored for these runs.'),
+    plots.length ? [runLegend(columns.map((c) => c.label)), h('div', { class: 'box-plots' }, plots)] : h('p', { class: 'muted' }, 'No per-image SSIM scores stored for these runs.'),
   );
 }
 

@@ -67,7 +67,7 @@ export function runPage(root: HTMLElement, id: string): () => void {
       failure,
       run.status === 'FAILED' ? h('div', { class: 'run-failed', role: 'alert' }, h('h2', {}, 'This run failed'), h('pre', {}, run.error ?? 'no error message was stored')) : null,
     );
-    replaceChildren(progress, run.progress ? progressBar(run.progress) : null);
+    replaceChildren(progress, run.progress ? progressBar(run.progress, run.kind) : null);
     replaceChildren(facts, runFacts(run));
     trainingSections.hidden = run.kind === 'EVALUATION';
     losses.update(epochSeries(run.epochs, (e) => e.losses));
