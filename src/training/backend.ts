@@ -70,8 +70,12 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
   } else name = choice;
 
   registerReflectPadGradient();
-  registerConv2DBackpropFilterForWasm();
-  registerConv2DBackpropInputForWasm();
   await activate(name);
+  if (name === 'wasm') {
+    // After activation: the wasm kernel we replace (and keep for small images) is wired up
+    // to the wasm module by its setup function when the backend initialises.
+    registerConv2DBackpropFilterForWasm();
+    registerConv2DBackpropInputForWasm();
+  }
   return name;
 }

@@ -15,7 +15,10 @@ export function translateToBytes(images: DomainImages, count: number, outputs: (
   let results: Uint8Array[][] | null = null;
   for (let start = 0; start < n; start += BATCH) {
     const indices = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => start + i);
-    const values = tf.tidy(() => outputs(imagesToTensor(images, indices)).map((t) => t.dataSync()));
+    // Read outside tidy: tidy walks every element of a returned typed array looking for tensors.
+    const tensors = tf.tidy(() => outputs(imagesToTensor(images, indices)));
+    const values = tensors.map((t) => t.dataSync());
+    tf.dispose(tensors);
     results ??= values.map(() => []);
     values.forEach((vals, o) => {
       const bytes = floatsToBytes(vals);
