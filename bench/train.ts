@@ -36,19 +36,32 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs `step` `warmup` times untimed, then `n` times timed; returns the median ms. */
-function time(step: () => void, n: number, warmup: number): number {
-  for (let i = 0; i < warmup; i++) step();
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    step();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
+interface Timing {
+  /** Median wall-clock ms. */
+  wall: number;
+  /** Median CPU ms of this process: steadier than wall time on a shared machine. */
+  cpu: number;
 }
 
-async function generatorStep(ngf: number, n: number, warmup: number): Promise<number> {
+/** Runs `step` `warmup` times untimed, then `n` times timed. */
+function time(step: () => void, n: number, warmup: number): Timing {
+  for (let i = 0; i < warmup; i++) step();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    step();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+const show = (t: Timing | null): string => (t === null ? 'skipped (--full-cpu)' : `${t.wall.toFixed(0)} (cpu ${t.cpu.toFixed(0)})`);
+
+async function generatorStep(ngf: number, n: number, warmup: number): Promise<Timing> {
   const g = buildResnetGenerator({ ngf, nBlocks: BLOCKS }, SIZE, 'bench_g');
   initWeights(g, new Rng(1));
   const vars = g.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -72,7 +85,7 @@ async function generatorStep(ngf: number, n: number, warmup: number): Promise<nu
   return ms;
 }
 
-async function cycleGanIteration(backend: BackendName, ngf: number, n: number, warmup: number): Promise<number> {
+async function cycleGanIteration(backend: BackendName, ngf: number, n: number, warmup: number): Promise<Timing> {
   const config = cycleGanConfig(dataset, { generator: { ngf, nBlocks: BLOCKS }, discriminator: { ndf: ngf, nLayers: 3 }, maxTrainImages: 16, ssimImages: 0, sampleImages: 0 });
   const ctx = recordingContext({ runId: 'bench', config, backend, runDir: '/nonexistent', resumeFrom: null }, backend);
   const trainer = await CycleGanTrainer.create(ctx);
@@ -106,10 +119,11 @@ for (const backend of await installedBackends()) {
     const g = await generatorStep(ngf, n, warmup);
     const skipCycle = slow && ngf === 64 && !flag('--full-cpu');
     const c = skipCycle ? null : await cycleGanIteration(backend, ngf, n, warmup);
-    rows.push([backend, String(ngf), g.toFixed(0), c === null ? 'skipped (--full-cpu)' : c.toFixed(0), String(n)]);
-    console.log(`${backend} ngf ${ngf}: generator step ${g.toFixed(0)} ms, CycleGAN iteration ${c === null ? '-' : c.toFixed(0)} ms`);
+    rows.push([backend, String(ngf), show(g), show(c), String(n)]);
+    console.log(`${backend} ngf ${ngf}: generator step ${show(g)} ms, CycleGAN iteration ${show(c)} ms`);
   }
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-console.log(`\nbatch 1, ${SIZE}x${SIZE}, ${BLOCKS} residual blocks, PatchGAN ndf = ngf (3 layers); median of the timed steps after 2 warm-ups (cpu: none)`);
+console.log(`\nms per step, wall clock (process CPU time); batch 1, ${SIZE}x${SIZE}, ${BLOCKS} residual blocks, PatchGAN ndf = ngf (3 layers);`);
+console.log('median of the timed steps after 2 warm-ups (cpu backend: one step, no warm-up)');
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
