@@ -165,48 +165,49 @@ export class CycleGanTrainer implements Trainer {
     const values = tf.tidy(() => {
       const { realA, realB } = this.nextBatch();
       const n = realA.shape[0];
-      const kept: tf.Tensor[] = [];
-      const keep = <T extends tf.Tensor>(t: T): T => {
-        kept.push(tf.keep(t));
-        return t;
-      };
+      // Tensors made inside variableGrads that outlive it (tf.keep), disposed at the end.
+      const kept: { gLosses?: tf.Scalar[]; fakeA?: tf.Tensor4D; fakeB?: tf.Tensor4D; dLosses?: tf.Scalar[] } = {};
+
       // Generators: one batched call per network (instance norm makes this exact).
       const g = tf.variableGrads(() => {
         const [fakeB, idtA] = tf.split(gAB.apply(tf.concat([realA, realB])) as tf.Tensor4D, [n, n]);
         const [fakeA, idtB] = tf.split(gBA.apply(tf.concat([realB, realA])) as tf.Tensor4D, [n, n]);
         const recA = gBA.apply(fakeB) as tf.Tensor4D;
         const recB = gAB.apply(fakeA) as tf.Tensor4D;
+        // G_A, cycle_A, idt_A, G_B, cycle_B, idt_B
         const losses = [
           lsganLoss(dA.apply(fakeB) as tf.Tensor, true),
-          tf.mul(l1Loss(recA, realA), lambda),
-          tf.mul(l1Loss(idtA, realB), lambdaIdt),
+          tf.mul(l1Loss(recA, realA), lambda) as tf.Scalar,
+          tf.mul(l1Loss(idtA, realB), lambdaIdt) as tf.Scalar,
           lsganLoss(dB.apply(fakeA) as tf.Tensor, true),
-          tf.mul(l1Loss(recB, realB), lambda),
-          tf.mul(l1Loss(idtB, realA), lambdaIdt),
-        ].map(keep);
-        keep(fakeA);
-        keep(fakeB);
+          tf.mul(l1Loss(recB, realB), lambda) as tf.Scalar,
+          tf.mul(l1Loss(idtB, realA), lambdaIdt) as tf.Scalar,
+        ];
+        kept.gLosses = losses.map((l) => tf.keep(l));
+        kept.fakeA = tf.keep(fakeA) as tf.Tensor4D;
+        kept.fakeB = tf.keep(fakeB) as tf.Tensor4D;
         return tf.addN(losses) as tf.Scalar;
       }, this.gVars);
       this.adamG.apply(this.gVars.map((v) => g.grads[v.name]), this.lr);
-      const [gA, cycleA, idtA, gB, cycleB, idtB, fakeA, fakeB] = kept as tf.Scalar[];
 
       // Discriminators, on pooled fakes from before the generator update (as the reference).
-      const pooledB = this.poolB.query(fakeB as unknown as tf.Tensor4D, this.rng);
-      const pooledA = this.poolA.query(fakeA as unknown as tf.Tensor4D, this.rng);
+      const pooledB = this.poolB.query(kept.fakeB!, this.rng);
+      const pooledA = this.poolA.query(kept.fakeA!, this.rng);
       const d = tf.variableGrads(() => {
         const discriminatorLoss = (net: tf.LayersModel, real: tf.Tensor4D, fake: tf.Tensor4D): tf.Scalar => {
           const [pReal, pFake] = tf.split(net.apply(tf.concat([real, fake])) as tf.Tensor, [n, fake.shape[0]]);
           return tf.mul(tf.add(lsganLoss(pReal, true), lsganLoss(pFake, false)), 0.5);
         };
-        const lossDA = keep(discriminatorLoss(dA, realB, pooledB));
-        const lossDB = keep(discriminatorLoss(dB, realA, pooledA));
-        return tf.add(lossDA, lossDB) as tf.Scalar;
+        const losses = [discriminatorLoss(dA, realB, pooledB), discriminatorLoss(dB, realA, pooledA)];
+        kept.dLosses = losses.map((l) => tf.keep(l));
+        return tf.add(losses[0], losses[1]) as tf.Scalar;
       }, this.dVars);
       this.adamD.apply(this.dVars.map((v) => d.grads[v.name]), this.lr);
-      const [dLossA, dLossB] = kept.slice(8) as tf.Scalar[];
+
+      const [gA, cycleA, idtA, gB, cycleB, idtB] = kept.gLosses!;
+      const [dLossA, dLossB] = kept.dLosses!;
       const out = tf.stack([dLossA, gA, cycleA, idtA, dLossB, gB, cycleB, idtB]).dataSync();
-      tf.dispose(kept);
+      tf.dispose([...kept.gLosses!, ...kept.dLosses!, kept.fakeA!, kept.fakeB!]);
       return Array.from(out);
     });
     this.iteration++;

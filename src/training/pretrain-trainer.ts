@@ -117,28 +117,28 @@ export class PretrainTrainer implements Trainer {
     const noiseSeed = this.vae ? this.rng.tfSeed() : 0;
     const values = tf.tidy(() => {
       const x = imagesToTensor(this.data.train, slice, flips);
-      let rec: tf.Scalar | null = null;
-      let kl: tf.Scalar | null = null;
+      // Loss values made inside variableGrads that outlive it (tf.keep), disposed below.
+      const kept: tf.Scalar[] = [];
       const { grads } = tf.variableGrads(() => {
+        const decode = (z: tf.Tensor): tf.Tensor => this.ae.generator.apply(this.ae.decoder.apply(z)) as tf.Tensor;
         const encoded = this.ae.encoder.apply(x) as tf.Tensor | tf.Tensor[];
-        let z: tf.Tensor;
-        if (this.vae && Array.isArray(encoded)) {
-          const [mu, logVar] = encoded;
-          const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
-          z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-          // KL(q(z|x) || N(0, I)) per latent dimension, averaged over the batch.
-          const klPerDim = tf.mean(tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5), 0);
-          kl = tf.keep(tf.sum(klPerDim) as tf.Scalar);
-          const penalised = tf.sum(tf.maximum(klPerDim, this.vae.freeBits));
-          rec = tf.keep(mseLoss(this.ae.generator.apply(this.ae.decoder.apply(z)) as tf.Tensor, x));
-          return tf.add(rec, tf.mul(penalised, this.klWeight)) as tf.Scalar;
+        if (!this.vae || !Array.isArray(encoded)) {
+          const rec = mseLoss(decode(encoded as tf.Tensor), x);
+          kept.push(tf.keep(rec));
+          return rec;
         }
-        z = encoded as tf.Tensor;
-        rec = tf.keep(mseLoss(this.ae.generator.apply(this.ae.decoder.apply(z)) as tf.Tensor, x));
-        return rec;
+        const [mu, logVar] = encoded;
+        const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
+        const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
+        const rec = mseLoss(decode(z), x);
+        // KL(q(z|x) || N(0, I)) per latent dimension, averaged over the batch.
+        const klPerDim = tf.mean(tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5), 0);
+        const kl = tf.sum(klPerDim) as tf.Scalar;
+        kept.push(tf.keep(rec), tf.keep(kl));
+        const penalised = tf.sum(tf.maximum(klPerDim, this.vae.freeBits));
+        return tf.add(rec, tf.mul(penalised, this.klWeight)) as tf.Scalar;
       }, this.vars);
       this.adam.apply(this.vars.map((v) => grads[v.name]), this.config.learningRate);
-      const kept = [rec!, ...(kl ? [kl] : [])] as tf.Scalar[];
       const out = Array.from(tf.stack(kept).dataSync());
       tf.dispose(kept);
       return out;
