@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bundledDatasetRoot, projectRoot } from '../src/paths.js';
 import type { LabServer } from '../src/server/start.js';
-import { gqlData, startTestServer, tempDataDir, waitFor, waitForRunEnd } from './fixtures/lab-api.js';
+import { gql, gqlData, startTestServer, tempDataDir, waitFor, waitForRunEnd } from './fixtures/lab-api.js';
 
 const CHROMIUM = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -208,6 +208,41 @@ describe('dashboard in a browser against a real server', () => {
     assert.equal(csv.length - 1, comparison.length, 'one CSV line per comparison row');
     const first = csv[1].split(',');
     assert.equal(Number(first[7]), comparison[0].value, 'values at full precision');
+  });
+
+  test('with an API token set, the dashboard asks for it once; then queries, the WebSocket and sample PNGs use it', async () => {
+    const token = 'dash-secret';
+    const guarded = await startTestServer({ apiToken: token, backend: 'auto' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const guardedPage = await context.newPage();
+      const refusedSocket = guardedPage.waitForEvent('websocket').then((socket) => socket.waitForEvent('close'));
+      await guardedPage.goto(`${guarded.url}/#/runs`);
+      await refusedSocket;
+      assert.ok(await guardedPage.locator('#connection-banner').isHidden(), 'a refused socket is not a lost connection');
+      await guardedPage.locator('input[aria-label="API token"]').fill(token);
+      await shot(guardedPage, 'dashboard-token');
+      await guardedPage.getByRole('button', { name: 'Use token' }).click();
+      await guardedPage.getByText('No run matches.').waitFor();
+
+      // The new run appears through runsChanged: the WebSocket was accepted with the token.
+      const headers = { authorization: `Bearer ${token}` };
+      const { data: datasets } = await gql<{ datasets: { id: string }[] }>(guarded, '{ datasets { id } }', {}, headers);
+      const started = await gql<{ startCycleGan: { id: string } }>(guarded, 'mutation($i: CycleGanInput!) { startCycleGan(input: $i) { id } }', {
+        i: { ...TINY_CYCLEGAN, datasetId: datasets!.datasets[0].id, epochs: 1, seed: 31 },
+      }, headers);
+      const id = started.data!.startCycleGan.id;
+      await guardedPage.locator(`tr[data-run-id="${id}"]`).waitFor();
+      await guardedPage.locator(`tr[data-run-id="${id}"] a`).first().click();
+      await guardedPage.waitForFunction(() => {
+        const images = Array.from(document.querySelectorAll<HTMLImageElement>('.sample-table img'));
+        return images.length === 16 && images.every((img) => img.complete && img.naturalWidth > 0);
+      }, null, { timeout: TRAINING_TIMEOUT_MS });
+      assert.match((await guardedPage.locator('.sample-table img').first().getAttribute('src')) ?? '', /[?&]token=dash-secret/);
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
   });
 
   test('a server restart: the banner says connection lost, then reconnected; the page re-reads the run, which resumes and cancels from its buttons', async () => {

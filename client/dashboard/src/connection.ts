@@ -11,12 +11,11 @@ const NORMAL_CLOSURE = 1000;
 const RESUBSCRIBE_SETTLE_MS = 250;
 
 class ConnectionMonitor {
-  private lost = false;
+  /** A socket closed abnormally since the last acknowledgement: events may have been missed. */
+  private missed = false;
+  /** Whether a socket was ever acknowledged; before that a refusal (e.g. no API token) is not a lost connection. */
+  private everConnected = false;
   private readonly listeners = new Set<Listener>();
-
-  get isLost(): boolean {
-    return this.lost;
-  }
 
   /** Calls `listener` on every change; returns the unsubscribe function. */
   onChange(listener: Listener): () => void {
@@ -25,15 +24,16 @@ class ConnectionMonitor {
   }
 
   acknowledged(): void {
-    if (!this.lost) return;
-    this.lost = false;
+    this.everConnected = true;
+    if (!this.missed) return;
+    this.missed = false;
     setTimeout(() => this.emit('reconnected'), RESUBSCRIBE_SETTLE_MS);
   }
 
   closed(code: number): void {
-    if (code === NORMAL_CLOSURE || this.lost) return;
-    this.lost = true;
-    this.emit('lost');
+    if (code === NORMAL_CLOSURE || this.missed) return;
+    this.missed = true;
+    if (this.everConnected) this.emit('lost');
   }
 
   private emit(change: ConnectionChange): void {

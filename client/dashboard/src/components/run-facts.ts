@@ -21,7 +21,12 @@ export function runFacts(run: RunDetail): HTMLElement {
     facts.push(['G_AB from', run.initFrom.gAB ? runLink(run.initFrom.gAB) : 'random init']);
     facts.push(['G_BA from', run.initFrom.gBA ? runLink(run.initFrom.gBA) : 'random init']);
   }
-  if (run.sourceRun) facts.push(['evaluates', runLink(run.sourceRun)]);
+  if (run.sourceRun) {
+    facts.push([
+      'evaluates',
+      h('span', {}, runLink(run.sourceRun), ' ', h('a', { href: routeHash({ page: 'compare', ids: [run.sourceRun.id] }), class: 'compare-link' }, 'table →')),
+    ]);
+  }
   if (run.evaluationRuns.length) {
     facts.push([
       'evaluations',

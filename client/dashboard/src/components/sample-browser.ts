@@ -1,5 +1,5 @@
 // The sample grid of one epoch (rows: test images of A and B; columns: real, fake, rec,
-// idt) with a slider over the epochs that have samples. While the slider is at the latest
+// idt, as far as the run wrote them) with a slider over the epochs that have samples. While the slider is at the latest
 // epoch it follows new epochs as they arrive.
 import { RunSamplesDocument, type RunSamplesQuery, type SampleKind } from '../../../generated/graphql.js';
 import { api } from '../api.js';
@@ -113,10 +113,12 @@ export class SampleBrowser {
       if (!rows.has(key)) rows.set(key, new Map());
       rows.get(key)!.set(sample.kind, sample);
     }
+    // Pretraining runs have no fake or idt images: show only the kinds this run wrote.
+    const kinds = KINDS.filter(({ kind }) => samples.some((s) => s.kind === kind));
     const table = h(
       'table',
       { class: 'sample-table', 'data-epoch': epoch },
-      h('thead', {}, h('tr', {}, h('th', {}, 'input'), KINDS.map(({ title }) => h('th', {}, title)))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'input'), kinds.map(({ title }) => h('th', {}, title)))),
       h(
         'tbody',
         {},
@@ -126,7 +128,7 @@ export class SampleBrowser {
             'tr',
             {},
             h('th', { class: 'sample-label', title: first.image }, `${first.domain} #${first.index}`, h('br'), h('small', {}, first.image)),
-            KINDS.map(({ kind }) => {
+            kinds.map(({ kind }) => {
               const sample = byKind.get(kind);
               return h('td', {}, sample ? h('img', { src: fileUrl(sample.url), alt: `${kind.toLowerCase()} ${sample.domain} #${sample.index}, epoch ${epoch}` }) : '—');
             }),
