@@ -12,7 +12,7 @@ type Sample = NonNullable<RunSamplesQuery['run']>['samples'][number];
 const KINDS: readonly { kind: SampleKind; title: string }[] = [
   { kind: 'REAL', title: 'real' },
   { kind: 'FAKE', title: 'fake (translated)' },
-  { kind: 'REC', title: 'rec (translated back)' },
+  { kind: 'REC', title: 'rec (reconstructed)' },
   { kind: 'IDT', title: 'idt (identity)' },
 ];
 /** PNGs of one epoch arrive one by one; wait for a quiet moment before re-reading them. */

@@ -63,7 +63,7 @@ function control(field: InputField, datasets: readonly Dataset[]): Control {
       type: numeric ? 'number' : 'text',
       step: field.type === 'Int' ? 1 : numeric ? 'any' : null,
       value: field.defaultText,
-      placeholder: field.type === 'list' ? 'comma-separated' : field.defaultText ? null : 'empty: none',
+      placeholder: field.type === 'list' ? 'comma-separated' : field.defaultText ? null : 'empty: not set',
     });
   }
   const element = h('label', { class: 'field', for: id }, h('span', { class: 'field-name' }, field.name), input, field.description ? h('small', {}, field.description) : null);

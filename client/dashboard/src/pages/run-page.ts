@@ -12,6 +12,7 @@ import { h, replaceChildren } from '../dom.js';
 import { epochSeries } from '../epoch-series.js';
 import { shortId } from '../format.js';
 import { LiveRun, type LiveRunState } from '../live-run.js';
+import type { RunDetail } from '../run-state.js';
 
 export function runPage(root: HTMLElement, id: string): () => void {
   const title = h('h1', {}, `Run ${shortId(id)}`);
@@ -48,10 +49,34 @@ export function runPage(root: HTMLElement, id: string): () => void {
     h('section', {}, h('h2', {}, 'Config'), config),
   );
 
-  let shownConfig = '';
+  // Live events replace only what they change (a PROGRESS event: the progress), so a
+  // button is not rebuilt under the pointer and charts are not redrawn for nothing.
+  const shown = new Map<string, unknown>();
+  const changed = (part: string, value: unknown): boolean => {
+    if (shown.has(part) && shown.get(part) === value) return false;
+    shown.set(part, value);
+    return true;
+  };
+
   const render = ({ run, sampleRevision }: LiveRunState): void => {
     title.textContent = `${run.kind} run ${shortId(run.id)}`;
     title.title = run.id;
+    if (changed('status', `${run.status}\n${run.error}`)) renderStatus(run);
+    if (changed('progress', run.progress)) replaceChildren(progress, run.progress ? progressBar(run.progress, run.kind) : null);
+    const factsKey = JSON.stringify([run.backend, run.startedAt, run.finishedAt, run.tags, run.initFrom, run.sourceRun, run.evaluationRuns, run.dataset]);
+    if (changed('facts', factsKey)) replaceChildren(facts, runFacts(run));
+    trainingSections.hidden = run.kind === 'EVALUATION';
+    if (changed('epochs', run.epochs)) {
+      losses.update(epochSeries(run.epochs, (e) => e.losses));
+      ssim.update(epochSeries(run.epochs, (e) => e.ssim.map((s) => ({ name: s.name, value: s.mean }))));
+    }
+    samples.update(run.sampleEpochs, sampleRevision);
+    if (changed('checkpoints', run.checkpoints)) replaceChildren(checkpoints, checkpointsTable(run.checkpoints));
+    const configText = JSON.stringify(run.config, null, 2);
+    if (changed('config', configText)) config.textContent = configText;
+  };
+
+  const renderStatus = (run: RunDetail): void => {
     replaceChildren(
       status,
       statusBadge(run.status),
@@ -67,15 +92,6 @@ export function runPage(root: HTMLElement, id: string): () => void {
       failure,
       run.status === 'FAILED' ? h('div', { class: 'run-failed', role: 'alert' }, h('h2', {}, 'This run failed'), h('pre', {}, run.error ?? 'no error message was stored')) : null,
     );
-    replaceChildren(progress, run.progress ? progressBar(run.progress, run.kind) : null);
-    replaceChildren(facts, runFacts(run));
-    trainingSections.hidden = run.kind === 'EVALUATION';
-    losses.update(epochSeries(run.epochs, (e) => e.losses));
-    ssim.update(epochSeries(run.epochs, (e) => e.ssim.map((s) => ({ name: s.name, value: s.mean }))));
-    samples.update(run.sampleEpochs, sampleRevision);
-    replaceChildren(checkpoints, checkpointsTable(run.checkpoints));
-    const configText = JSON.stringify(run.config, null, 2);
-    if (configText !== shownConfig) config.textContent = shownConfig = configText;
   };
 
   const live = new LiveRun(id, {
