@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { availableParallelism, totalmem } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import type { BackendChoice } from './training/protocol.js';
 
@@ -16,13 +17,68 @@ export interface LabConfig {
   maxConcurrentRuns: number;
   /** LAB_DATASET_ROOTS: folders registerDataset may read below (separated by the path delimiter); null: anywhere. */
   datasetRoots: string[] | null;
-  /** LAB_API_TOKEN: when set, every request needs `Authorization: Bearer <token>`. */
+  /**
+   * LAB_API_TOKEN: when set, every request needs `Authorization: Bearer <token>`. Required
+   * (at least 16 characters) when HOST is not a loopback address.
+   */
   apiToken: string | null;
+  /**
+   * LAB_RUN_MEMORY_MB: memory one training run may use; a configuration estimated to need
+   * more is refused up front, and a worker's JS heap is capped at it (default: see defaultRunMemoryMb).
+   */
+  runMemoryMb: number;
+  /** LAB_INTROSPECTION (on/off): GraphQL schema introspection (default: on when HOST is loopback, off otherwise). */
+  introspection: boolean;
+  /** LAB_MAX_QUERY_DEPTH: deepest field nesting an operation may have (default 15). */
+  maxQueryDepth: number;
+  /** LAB_MAX_QUERY_COST: largest estimated number of values an operation may ask for (default 1000000; see src/server/query-limits.ts). */
+  maxQueryCost: number;
   /** LAB_INCEPTION_WEIGHTS_DIR: TF.js InceptionV3 weights, needed for INCEPTION_V3 evaluations. */
   inceptionWeightsDir: string | null;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** The wasm backend's heap cannot grow past 4 GiB (TF.js then fails with "memory access out of bounds"). */
+export const WASM_HEAP_MB = 4096;
+const NATIVE_BACKENDS = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+export const MIN_REMOTE_TOKEN_LENGTH = 16;
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function nativeBackendInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  return NATIVE_BACKENDS.some((name) => {
+    try {
+      require.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Default LAB_RUN_MEMORY_MB: 80% of the machine's memory shared by the concurrent runs,
+ * and no more than the wasm heap when runs may train on wasm (LAB_BACKEND wasm, or auto
+ * without a native TensorFlow package installed).
+ */
+export function defaultRunMemoryMb(backend: BackendChoice, maxConcurrentRuns: number): number {
+  const share = Math.floor((0.8 * totalmem()) / 2 ** 20 / maxConcurrentRuns);
+  const onWasm = backend === 'wasm' || (backend === 'auto' && !nativeBackendInstalled());
+  return onWasm ? Math.min(share, WASM_HEAP_MB) : share;
+}
+
+function booleanSetting(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new Error(`${name} must be on or off (got "${raw}")`);
+}
 
 function integerSetting(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
@@ -44,6 +100,21 @@ export function checkConfig(config: LabConfig): LabConfig {
     throw new Error(`LAB_MAX_CONCURRENT_RUNS must be an integer between 1 and 256 (got ${config.maxConcurrentRuns})`);
   }
   if (!config.host) throw new Error('HOST must not be empty');
+  if (!isLoopbackHost(config.host) && (config.apiToken ?? '').length < MIN_REMOTE_TOKEN_LENGTH) {
+    throw new Error(
+      `HOST ${config.host} is reachable from other machines, so LAB_API_TOKEN must be set to a secret of at least ${MIN_REMOTE_TOKEN_LENGTH} characters ` +
+        `(every request must then carry it); or bind HOST=127.0.0.1`,
+    );
+  }
+  if (!Number.isInteger(config.runMemoryMb) || config.runMemoryMb < 16) {
+    throw new Error(`LAB_RUN_MEMORY_MB must be an integer of at least 16 (got ${config.runMemoryMb})`);
+  }
+  if (!Number.isInteger(config.maxQueryDepth) || config.maxQueryDepth < 1) {
+    throw new Error(`LAB_MAX_QUERY_DEPTH must be a positive integer (got ${config.maxQueryDepth})`);
+  }
+  if (!Number.isInteger(config.maxQueryCost) || config.maxQueryCost < 1) {
+    throw new Error(`LAB_MAX_QUERY_COST must be a positive integer (got ${config.maxQueryCost})`);
+  }
   return config;
 }
 
@@ -53,7 +124,11 @@ export function loadConfig(overrides: Partial<LabConfig> = {}, env: NodeJS.Proce
   const roots = setting('LAB_DATASET_ROOTS');
   const port = setting('PORT');
   const maxRuns = setting('LAB_MAX_CONCURRENT_RUNS');
-  const merged: LabConfig = {
+  const runMemory = setting('LAB_RUN_MEMORY_MB');
+  const introspection = setting('LAB_INTROSPECTION');
+  const maxDepth = setting('LAB_MAX_QUERY_DEPTH');
+  const maxCost = setting('LAB_MAX_QUERY_COST');
+  const merged: Omit<LabConfig, 'runMemoryMb' | 'introspection'> = {
     dataDir: overrides.dataDir ?? setting('LAB_DATA_DIR') ?? './lab-data',
     host: overrides.host ?? setting('HOST') ?? '127.0.0.1',
     port: overrides.port ?? (port === undefined ? 4000 : integerSetting('PORT', port, 0, 65535)),
@@ -70,8 +145,17 @@ export function loadConfig(overrides: Partial<LabConfig> = {}, env: NodeJS.Proce
     apiToken: overrides.apiToken !== undefined ? overrides.apiToken : (setting('LAB_API_TOKEN') ?? null),
     inceptionWeightsDir:
       overrides.inceptionWeightsDir !== undefined ? overrides.inceptionWeightsDir : (setting('LAB_INCEPTION_WEIGHTS_DIR') ?? null),
+    maxQueryDepth: overrides.maxQueryDepth ?? (maxDepth === undefined ? 15 : integerSetting('LAB_MAX_QUERY_DEPTH', maxDepth, 1, 1000)),
+    maxQueryCost: overrides.maxQueryCost ?? (maxCost === undefined ? 1_000_000 : integerSetting('LAB_MAX_QUERY_COST', maxCost, 1, 1e9)),
   };
-  merged.dataDir = resolve(merged.dataDir);
-  if (merged.datasetRoots) merged.datasetRoots = merged.datasetRoots.map((r) => resolve(r));
-  return checkConfig(merged);
+  const config: LabConfig = {
+    ...merged,
+    dataDir: resolve(merged.dataDir),
+    datasetRoots: merged.datasetRoots && merged.datasetRoots.map((r) => resolve(r)),
+    runMemoryMb:
+      overrides.runMemoryMb ??
+      (runMemory === undefined ? defaultRunMemoryMb(merged.backend, merged.maxConcurrentRuns) : integerSetting('LAB_RUN_MEMORY_MB', runMemory, 16, 1e9)),
+    introspection: overrides.introspection ?? (introspection === undefined ? isLoopbackHost(merged.host) : booleanSetting('LAB_INTROSPECTION', introspection)),
+  };
+  return checkConfig(config);
 }

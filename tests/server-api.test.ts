@@ -100,6 +100,7 @@ describe('GraphQL API with the fixture worker', () => {
       query: `mutation($id: ID!) { ${mutation}(id: $id)${mutation === 'deleteRun' ? '' : ' { id }'} }`,
       variables: { id },
     });
+    const datasetsBefore = rowCounts(server).datasets;
     const cases: { name: string; op: { query: string; variables: Record<string, unknown> }; code: string; message: RegExp }[] = [
       { name: 'dataset name', op: reg('bad name!', join(allowedRoot, 'good')), code: 'BAD_USER_INPUT', message: /^name must be 1 to 64/ },
       { name: 'dataset root missing', op: reg('x1', join(allowedRoot, 'nope')), code: 'BAD_USER_INPUT', message: /^root: folder .* does not exist/ },
@@ -151,7 +152,7 @@ describe('GraphQL API with the fixture worker', () => {
       assert.deepEqual(rowCounts(server), before, `${c.name}: nothing written`);
     }
     const { datasets } = await gqlData<{ datasets: unknown[] }>(server, '{ datasets { id } }');
-    assert.equal(datasets.length, 1, 'still serving, no dataset added');
+    assert.equal(datasets.length, datasetsBefore, 'still serving, no dataset added');
   });
 
   test('registerDataset counts the images of a folder under LAB_DATASET_ROOTS', async () => {
@@ -286,7 +287,7 @@ test('LAB_API_TOKEN guards GraphQL over HTTP and WebSocket, and files', async ()
     const body = (await response.json()) as GqlResult<unknown>;
     assert.equal(body.errors?.[0].extensions?.code, 'UNAUTHENTICATED');
     const ok = await gql<{ datasets: unknown[] }>(server, '{ datasets { id } }', {}, { authorization: 'Bearer s3cret' });
-    assert.equal(ok.data?.datasets.length, 1);
+    assert.ok((ok.data?.datasets.length ?? 0) >= 1, 'the built-in datasets');
 
     const refused = wsClient(server, { authorization: 'Bearer wrong' });
     await assert.rejects(

@@ -1,11 +1,12 @@
 // The store on a real SQLite file (pragmas, migrations, downsampling, transactions,
 // cascades), the configuration loader, and the subscription pubsub's bounded queues.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { PubSub } from '../src/server/pubsub.js';
-import { openDatabase } from '../src/store/database.js';
+import { migrationsFolder, openDatabase } from '../src/store/database.js';
 import { insertDataset } from '../src/store/datasets.js';
 import { listEpochs, upsertEpoch } from '../src/store/epochs.js';
 import { evaluationsOfRuns, insertEvaluations } from '../src/store/evaluations.js';
@@ -33,7 +34,8 @@ test('the database runs in WAL mode with foreign keys on, and migrations apply o
   }
   first.close();
   const again = openDatabase(join(dir, 'lab.sqlite'));
-  assert.equal((again.db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n, 1);
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  assert.equal((again.db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n, journal.entries.length);
   again.close();
 });
 
@@ -86,7 +88,10 @@ test('deleting a run removes its rows; RUNNING runs are found and interrupted at
 });
 
 test('configuration comes from the environment, explicit options win, bad values are named', () => {
-  const env = { LAB_DATA_DIR: '/tmp/x', PORT: '0', HOST: '::1', LAB_BACKEND: 'wasm', LAB_MAX_CONCURRENT_RUNS: '3', LAB_DATASET_ROOTS: '/a:/b', LAB_API_TOKEN: 't' };
+  const env = {
+    LAB_DATA_DIR: '/tmp/x', PORT: '0', HOST: '::1', LAB_BACKEND: 'wasm', LAB_MAX_CONCURRENT_RUNS: '3', LAB_DATASET_ROOTS: '/a:/b', LAB_API_TOKEN: 't',
+    LAB_RUN_MEMORY_MB: '2048', LAB_INTROSPECTION: 'off', LAB_MAX_QUERY_DEPTH: '9', LAB_MAX_QUERY_COST: '500',
+  };
   assert.deepEqual(loadConfig({}, env), {
     dataDir: '/tmp/x',
     host: '::1',
@@ -96,6 +101,10 @@ test('configuration comes from the environment, explicit options win, bad values
     datasetRoots: ['/a', '/b'],
     apiToken: 't',
     inceptionWeightsDir: null,
+    runMemoryMb: 2048,
+    introspection: false,
+    maxQueryDepth: 9,
+    maxQueryCost: 500,
   });
   const overridden = loadConfig({ port: 4100, apiToken: null, datasetRoots: null }, env);
   assert.equal(overridden.port, 4100);

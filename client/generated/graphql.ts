@@ -21,8 +21,8 @@ export type CycleGanInput = {
   beta1?: number;
   /** Adam beta2, 0 to less than 1. */
   beta2?: number;
-  /** Checkpoint every N epochs (the last epoch always gets one), 1 to 10000. */
-  checkpointEvery?: number;
+  /** Checkpoint every N epochs (the last epoch always gets one), 1 to 10000. Default: every epoch up to imageSize 32, else every 5. */
+  checkpointEvery?: number | null | undefined;
   datasetId: string | number;
   /** Epochs at the initial learning rate, 1 to 10000. */
   epochs?: number;
@@ -100,8 +100,8 @@ export type PretrainKind =
 export type PretrainingInput = {
   /** 1 to 64. */
   batchSize?: number;
-  /** Checkpoint every N epochs (the last epoch always gets one), 1 to 10000. */
-  checkpointEvery?: number;
+  /** Checkpoint every N epochs (the last epoch always gets one), 1 to 10000. Default: every epoch up to imageSize 32, else every 5. */
+  checkpointEvery?: number | null | undefined;
   datasetId: string | number;
   /** Domain the autoencoder reconstructs; its generator later outputs this domain. */
   domain: Domain;

@@ -15,3 +15,9 @@ export const unauthenticated = (): GraphQLError =>
   new GraphQLError('missing or wrong API token: send "Authorization: Bearer <LAB_API_TOKEN>"', {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
+
+const SHOWN_MAX = 80;
+
+/** A client-supplied string inside an error message: as given, or its start and length when long. */
+export const shown = (value: string): string =>
+  value.length <= SHOWN_MAX ? value : `${value.slice(0, SHOWN_MAX)}... (${value.length} characters)`;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, relative, isAbsolute, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
+import { shown } from '../schema/errors.js';
 
 export const DATASET_FOLDERS = ['trainA', 'trainB', 'testA', 'testB'] as const;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.webp']);
@@ -34,20 +35,20 @@ const imageFiles = (folder: string): string[] =>
  * (when `allowedRoots` is given) that it lies below one of them once symlinks are resolved.
  */
 export async function inspectDatasetFolder(root: string, allowedRoots: readonly string[] | null): Promise<DatasetFolder> {
-  if (!existsSync(root)) throw new DatasetFolderError(`folder "${root}" does not exist on the server`);
+  if (!existsSync(root)) throw new DatasetFolderError(`folder "${shown(root)}" does not exist on the server`);
   const real = realpathSync(root);
-  if (!statSync(real).isDirectory()) throw new DatasetFolderError(`"${root}" is not a folder`);
+  if (!statSync(real).isDirectory()) throw new DatasetFolderError(`"${shown(root)}" is not a folder`);
   if (allowedRoots) {
     const allowed = allowedRoots.filter((r) => existsSync(r)).map((r) => realpathSync(r));
     if (!allowed.some((a) => isInside(a, real))) {
-      throw new DatasetFolderError(`"${root}" (${real}) is not inside an allowed dataset root (LAB_DATASET_ROOTS: ${allowedRoots.join(', ')})`);
+      throw new DatasetFolderError(`"${shown(root)}" (${real}) is not inside an allowed dataset root (LAB_DATASET_ROOTS: ${allowedRoots.join(', ')})`);
     }
   }
   const counts = {} as Record<(typeof DATASET_FOLDERS)[number], number>;
   for (const name of DATASET_FOLDERS) {
     const folder = join(real, name);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new DatasetFolderError(`"${root}" has no ${name} folder (needs ${DATASET_FOLDERS.join(', ')})`);
+      throw new DatasetFolderError(`"${shown(root)}" has no ${name} folder (needs ${DATASET_FOLDERS.join(', ')})`);
     }
     counts[name] = imageFiles(folder).length;
     if (counts[name] === 0) throw new DatasetFolderError(`${join(root, name)} holds no images (${[...IMAGE_EXTENSIONS].join(' ')})`);

@@ -46,7 +46,7 @@ export class RunRecorder {
     const { db } = this;
     switch (message.type) {
       case 'started': {
-        updateRun(db, run.id, { backend: message.backend, heartbeatAt: new Date() });
+        updateRun(db, run.id, { backend: message.backend, skippedImages: message.skippedImages ?? [], heartbeatAt: new Date() });
         this.setProgress(run.id, {
           epoch: message.resumedAtEpoch + 1,
           iteration: 0,

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { latestCheckpoint } from '../store/checkpoints.js';
+import { deleteCheckpointsAfter, listCheckpoints, type CheckpointRow } from '../store/checkpoints.js';
 import type { LabDb } from '../store/database.js';
 import { deleteEpochsAfter } from '../store/epochs.js';
 import { deleteEvaluationsOfRun } from '../store/evaluations.js';
@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   dataDir: string;
   backend: BackendChoice;
   maxConcurrentRuns: number;
+  /** JS heap limit of each worker (LAB_RUN_MEMORY_MB); a worker that exceeds it fails its run. */
+  runMemoryMb?: number;
   events: RunEventBus;
   workerEntry?: WorkerEntry;
   /** How long a cancelled worker may take to stop before it is terminated. */
@@ -38,6 +40,17 @@ interface ActiveRun {
   finished: boolean;
   cancelRequested: boolean;
   exited: Promise<void>;
+}
+
+/** src/training/checkpoint.ts writes state.json last: a folder with it is a complete checkpoint. */
+const CHECKPOINT_STATE_FILE = 'state.json';
+
+/** Why a worker stopped, in words for the run's error. */
+function crashReason(error: Error & { code?: string }, runMemoryMb: number | undefined): string {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `worker ran out of memory (${error.message}; limit LAB_RUN_MEMORY_MB = ${runMemoryMb ?? 'unset'} MB): lower batchSize, imageSize, ngf or ndf`;
+  }
+  return `worker crashed: ${error.message}`;
 }
 
 /**
@@ -71,7 +84,13 @@ export class Scheduler {
     if (this.stopping) return;
     const free = this.options.maxConcurrentRuns - this.active.size;
     if (free <= 0) return;
-    for (const row of queuedRuns(this.options.db, [...this.active.keys()], free)) this.start(row);
+    try {
+      for (const row of queuedRuns(this.options.db, [...this.active.keys()], free)) this.start(row);
+    } catch (error) {
+      // The database cannot be written (disk full, read-only): the runs stay QUEUED and
+      // start at the next wake; the server keeps serving.
+      console.error('scheduler: could not start queued runs:', (error as Error).message);
+    }
   }
 
   /** Asks a running worker to stop; its run ends CANCELLED. False when the run has no worker. */
@@ -91,12 +110,24 @@ export class Scheduler {
     await Promise.all(running.map((run) => run.worker.terminate().then(() => run.exited)));
   }
 
+  /**
+   * The newest checkpoint of a run whose folder is complete. A newer row whose folder was
+   * lost (deleted, restored from an older backup) is passed over, so the run resumes from
+   * what exists instead of failing at every resume.
+   */
+  private usableCheckpoint(runId: string): CheckpointRow | undefined {
+    return listCheckpoints(this.options.db, runId)
+      .reverse()
+      .find((c) => existsSync(join(this.options.dataDir, c.path, CHECKPOINT_STATE_FILE)));
+  }
+
   private start(row: RunRow): void {
     const { db, dataDir } = this.options;
-    const checkpoint = latestCheckpoint(db, row.id);
+    const checkpoint = this.usableCheckpoint(row.id);
     const resumedEpoch = checkpoint?.epoch ?? 0;
     // Rows after the checkpoint are posted again by the resumed worker.
     const started = db.transaction(() => {
+      deleteCheckpointsAfter(db, row.id, resumedEpoch);
       deleteEpochsAfter(db, row.id, resumedEpoch);
       deleteSamplesAfter(db, row.id, resumedEpoch);
       if (!checkpoint) deleteMetricPoints(db, row.id);
@@ -119,7 +150,8 @@ export class Scheduler {
     try {
       mkdirSync(input.runDir, { recursive: true });
       const entry = this.options.workerEntry ?? defaultWorkerEntry();
-      worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input });
+      const resourceLimits = this.options.runMemoryMb ? { maxOldGenerationSizeMb: this.options.runMemoryMb } : undefined;
+      worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input, resourceLimits });
     } catch (error) {
       const failed = updateRun(db, row.id, { status: 'FAILED', error: `could not start a worker: ${(error as Error).message}`, finishedAt: new Date() });
       if (failed) this.options.events.statusChanged(failed);
@@ -129,7 +161,7 @@ export class Scheduler {
     const run: ActiveRun = { row: started, input, worker, finished: false, cancelRequested: false, exited: new Promise((r) => (exited = r)) };
     this.active.set(row.id, run);
     worker.on('message', (message: WorkerMessage) => this.onMessage(run, message));
-    worker.on('error', (error) => this.finish(run, 'FAILED', `worker crashed: ${error.message}`));
+    worker.on('error', (error) => this.finish(run, 'FAILED', crashReason(error, this.options.runMemoryMb)));
     worker.on('exit', (code) => {
       if (!run.finished) {
         if (this.stopping) this.finish(run, 'INTERRUPTED', null);
@@ -160,9 +192,15 @@ export class Scheduler {
   private finish(run: ActiveRun, status: RunStatusName, error: string | null): void {
     if (run.finished) return;
     run.finished = true;
-    const row = updateRun(this.options.db, run.row.id, { status, error, finishedAt: new Date() });
     this.recorder.forget(run.row.id);
-    if (row) this.options.events.statusChanged(row);
+    try {
+      const row = updateRun(this.options.db, run.row.id, { status, error, finishedAt: new Date() });
+      if (row) this.options.events.statusChanged(row);
+    } catch (storeError) {
+      // The database cannot be written: the run stays RUNNING in it and becomes INTERRUPTED
+      // (resumable) at the next start; this server keeps serving.
+      console.error(`scheduler: could not store status ${status} of run ${run.row.id} (${error ?? 'no error'}):`, (storeError as Error).message);
+    }
     // Nothing follows a final message; a worker that stays alive (an open port keeps it so)
     // must not hold a slot.
     void run.worker.terminate();

@@ -3,6 +3,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { specifiedRules, validate, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,9 @@ import { databaseFile } from './data-paths.js';
 import { maskError } from './error-masking.js';
 import { filesRoute } from './files-route.js';
 import { jsonErrorHandler } from './http-errors.js';
+import { noIntrospectionRule } from './introspection-rule.js';
+import { queryLimitsRule } from './query-limits.js';
+import { hostGuard, refusedHost, refusedOrigin } from './request-origin.js';
 import { RunEventBus } from './run-event-bus.js';
 import { Scheduler, type WorkerEntry } from './scheduler.js';
 
@@ -49,6 +53,9 @@ export interface LabServer {
 
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
+/** Largest HTTP request body and WebSocket message. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 /**
  * Starts the lab: applies migrations, marks runs left RUNNING as INTERRUPTED, registers
  * the bundled dataset, starts the scheduler and serves GraphQL (HTTP and WebSocket on
@@ -73,15 +80,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
     dataDir: config.dataDir,
     backend: config.backend,
     maxConcurrentRuns: config.maxConcurrentRuns,
+    runMemoryMb: config.runMemoryMb,
     events,
     workerEntry,
     cancelGraceMs,
   });
   const schema = await buildLabSchema(events);
 
+  // Beyond graphql's own rules, on both transports: depth and cost limits, and no
+  // introspection unless LAB_INTROSPECTION allows it.
+  const extraRules: ValidationRule[] = [
+    queryLimitsRule({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+    ...(config.introspection ? [] : [noIntrospectionRule]),
+  ];
+
   const app = express();
+  app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: MAX_MESSAGE_BYTES,
+    verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
+      const refusal = refusedHost(config.host, req) ?? refusedOrigin(config.host, req);
+      if (refusal) done(false, 403, refusal);
+      else done(true);
+    },
+  });
   let fallbackBaseUrl = '';
   const baseUrlOf = (req: IncomingMessage): string => (req.headers.host ? `http://${req.headers.host}` : fallbackBaseUrl);
   const contextFor = (req: IncomingMessage): LabContext => ({ db, config, scheduler, events, baseUrl: baseUrlOf(req) });
@@ -89,6 +114,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
   const wsCleanup = useServer<Record<string, unknown>>(
     {
       schema,
+      validate: (validationSchema, document) => validate(validationSchema, document, [...specifiedRules, ...extraRules]),
       context: (ctx) => contextFor(ctx.extra.request),
       onConnect: (ctx) => tokenAccepted(config.apiToken, ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization),
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -102,6 +128,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
+    // Introspection is refused by noIntrospectionRule (extraRules), the same on both transports.
+    introspection: true,
+    // Without introspection, "did you mean" hints would leak field names.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    validationRules: extraRules,
     // Our own handler stops the scheduler and the database too (see onSignal).
     stopOnTerminationSignals: false,
     plugins: [
@@ -112,13 +143,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, runningRuns: scheduler.runningCount });
+  app.use(hostGuard(config.host));
+  // Liveness for probes; the run count only for callers with the token.
+  app.get('/healthz', (req, res) => {
+    res.json(tokenAccepted(config.apiToken, req.headers.authorization) ? { ok: true, runningRuns: scheduler.runningCount } : { ok: true });
   });
   app.use('/files', filesRoute(config.dataDir, config.apiToken));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_MESSAGE_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         if (!tokenAccepted(config.apiToken, req.headers.authorization)) throw unauthenticated();

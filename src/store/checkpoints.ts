@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { LabDb } from './database.js';
 import { checkpoints } from './schema.js';
 
@@ -27,3 +27,8 @@ export const checkpointAt = (db: LabDb, runId: string, epoch: number): Checkpoin
     .from(checkpoints)
     .where(and(eq(checkpoints.runId, runId), eq(checkpoints.epoch, epoch)))
     .get();
+
+/** Removes the checkpoint rows after `epoch` (0 removes all). */
+export const deleteCheckpointsAfter = (db: LabDb, runId: string, epoch: number): void => {
+  db.delete(checkpoints).where(and(eq(checkpoints.runId, runId), gt(checkpoints.epoch, epoch))).run();
+};

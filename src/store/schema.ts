@@ -57,6 +57,8 @@ export const runs = sqliteTable(
     sourceRunId: text('source_run_id').references((): AnySQLiteColumn => runs.id),
     /** The TF.js backend the worker reported. */
     backend: text('backend'),
+    /** Unreadable image files the worker left out (onBadImage SKIP), as it reported them at its start. */
+    skippedImages: text('skipped_images', { mode: 'json' }).$type<{ file: string; reason: string }[]>().notNull().default([]),
     error: text('error'),
     createdAt: createdAt(),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }),

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { DatasetFolderError, inspectDatasetFolder } from '../../server/dataset-folder.js';
 import { findDataset, findDatasetByName, insertDataset, listDatasets } from '../../store/datasets.js';
 import type { LabContext } from '../context.js';
-import { badUserInput, conflict } from '../errors.js';
+import { badUserInput, conflict, shown } from '../errors.js';
 import { RegisterDatasetInput } from '../inputs/dataset-input.js';
 import { Dataset } from '../types/dataset.js';
 
@@ -24,7 +24,7 @@ export class DatasetResolver {
   @Mutation(() => Dataset, { description: 'Registers a folder with trainA, trainB, testA and testB image folders.' })
   async registerDataset(@Arg('input', () => RegisterDatasetInput) input: RegisterDatasetInput, @Ctx() { db, config }: LabContext): Promise<Dataset> {
     if (!DATASET_NAME.test(input.name)) {
-      throw badUserInput('name', `name must be 1 to 64 letters, digits or . _ - (got "${input.name}")`);
+      throw badUserInput('name', `name must be 1 to 64 letters, digits or . _ - (got "${shown(input.name)}")`);
     }
     if (findDatasetByName(db, input.name)) throw conflict(`name: a dataset named "${input.name}" is already registered`, 'name');
     if (!input.root.trim()) throw badUserInput('root', 'root must name a folder');

@@ -16,7 +16,7 @@ import { toCheckpoint, toSample } from '../types/mappers.js';
 import { MetricSeries } from '../types/metric.js';
 import { GeneratorInits, Run, RunProgress } from '../types/run.js';
 import { Sample } from '../types/sample.js';
-import { checkInt } from '../validation/ranges.js';
+import { checkInt, METRIC_POINTS_MAX } from '../validation/ranges.js';
 
 const asRun = (id: string | null, ctx: LabContext): Run | null => (id ? ((findRun(ctx.db, id) as Run | undefined) ?? null) : null);
 
@@ -68,9 +68,9 @@ export class RunFieldsResolver {
     @Arg('names', () => [String], { nullable: true, description: 'Default: every series.' }) names: string[] | null,
     @Arg('fromStep', () => Int, { nullable: true }) fromStep: number | null,
     @Arg('toStep', () => Int, { nullable: true }) toStep: number | null,
-    @Arg('maxPoints', () => Int, { defaultValue: 500, description: '2 to 100000 points per series.' }) maxPoints: number,
+    @Arg('maxPoints', () => Int, { defaultValue: 500, description: `2 to ${METRIC_POINTS_MAX} points per series.` }) maxPoints: number,
   ): MetricSeries[] {
-    checkInt('maxPoints', maxPoints, 2, 100_000);
+    checkInt('maxPoints', maxPoints, 2, METRIC_POINTS_MAX);
     const series = readMetricSeries(db, run.id, { names, fromStep, toStep, maxPoints });
     return [...series].map(([name, points]) => ({ name, points }));
   }

@@ -35,14 +35,14 @@ export class RunMutationResolver {
   @Mutation(() => Run, { description: 'Queues an AE or VAE pretraining run on one domain.' })
   startPretraining(@Arg('input', () => PretrainingInput) input: PretrainingInput, @Ctx() ctx: LabContext): Run {
     const tags = checkTags('tags', input.tags);
-    const config = buildPretrainConfig(ctx.db, input);
+    const config = buildPretrainConfig(ctx.db, input, ctx.config.runMemoryMb);
     return queueRun(ctx, { config, datasetId: config.dataset.id, seed: config.seed }, tags);
   }
 
   @Mutation(() => Run, { description: 'Queues a CycleGAN run, each generator random or initialised from a pretraining run.' })
   startCycleGan(@Arg('input', () => CycleGanInput) input: CycleGanInput, @Ctx() ctx: LabContext): Run {
     const tags = checkTags('tags', input.tags);
-    const plan = buildCycleGanConfig(ctx.db, input, ctx.config.dataDir);
+    const plan = buildCycleGanConfig(ctx.db, input, ctx.config.dataDir, ctx.config.runMemoryMb);
     const { config } = plan;
     return queueRun(ctx, { config, datasetId: config.dataset.id, seed: config.seed, initGabRunId: plan.initGabRunId, initGbaRunId: plan.initGbaRunId }, tags);
   }

@@ -4,7 +4,7 @@ import type { LabContext } from '../context.js';
 import { decodeRunCursor, encodeRunCursor } from '../cursor.js';
 import { RunFilter } from '../inputs/run-filter.js';
 import { Run, RunConnection } from '../types/run.js';
-import { checkInt } from '../validation/ranges.js';
+import { checkInt, RUNS_PAGE_MAX } from '../validation/ranges.js';
 
 @Resolver(() => Run)
 export class RunQueryResolver {
@@ -12,10 +12,10 @@ export class RunQueryResolver {
   runs(
     @Ctx() { db }: LabContext,
     @Arg('filter', () => RunFilter, { nullable: true }) filter: RunFilter | null,
-    @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 20, description: `1 to ${RUNS_PAGE_MAX}.` }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): RunConnection {
-    checkInt('first', first, 1, 100);
+    checkInt('first', first, 1, RUNS_PAGE_MAX);
     const afterKey = after ? decodeRunCursor('after', after) : null;
     const storeFilter = { kind: filter?.kind, status: filter?.status, datasetId: filter?.datasetId, tag: filter?.tag };
     const rows = listRuns(db, storeFilter, first + 1, afterKey);

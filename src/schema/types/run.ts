@@ -12,6 +12,12 @@ export class RunProgress {
   @Field(() => Float, { nullable: true }) etaSeconds!: number | null;
 }
 
+@ObjectType({ description: 'An image file a run left out as unreadable (onBadImage SKIP).' })
+export class SkippedImage {
+  @Field(() => String, { description: 'Absolute path on the server.' }) file!: string;
+  @Field(() => String, { description: 'Why it could not be read.' }) reason!: string;
+}
+
 /**
  * A training or evaluation run. The resolvers get a stored runs row as the root object;
  * relations (dataset, epochs, samples ...) are field resolvers in RunFieldsResolver.
@@ -26,6 +32,8 @@ export class Run {
   @Field(() => Int) seed!: number;
   @Field(() => String, { nullable: true, description: 'TF.js backend the worker used: tensorflow, wasm or cpu.' }) backend!: string | null;
   @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => [SkippedImage], { description: 'Unreadable image files the run left out (onBadImage SKIP); empty when none or not started.' })
+  skippedImages!: SkippedImage[];
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) startedAt!: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) finishedAt!: Date | null;

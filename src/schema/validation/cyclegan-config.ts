@@ -2,6 +2,7 @@ import type { LabDb } from '../../store/database.js';
 import type { CycleGanConfig, Domain, GeneratorArch, GeneratorInit, PretrainConfig } from '../../training/protocol.js';
 import { badUserInput, conflict } from '../errors.js';
 import type { CycleGanInput } from '../inputs/cyclegan-input.js';
+import { checkRunMemory, cycleGanMemory } from './memory-estimate.js';
 import { checkInt, checkNumber } from './ranges.js';
 import { checkpointDir, datasetRef, requireDataset, requireLatestCheckpoint, requireRun } from './references.js';
 import { checkGenerator, checkTrainingCommon } from './training-common.js';
@@ -25,7 +26,7 @@ export interface CycleGanPlan {
 }
 
 /** Validates a startCycleGan input and builds the worker's config; throws before anything is written. */
-export function buildCycleGanConfig(db: LabDb, input: CycleGanInput, dataDir: string): CycleGanPlan {
+export function buildCycleGanConfig(db: LabDb, input: CycleGanInput, dataDir: string, runMemoryMb: number): CycleGanPlan {
   const dataset = requireDataset(db, 'datasetId', input.datasetId);
   const common = checkTrainingCommon(input, datasetRef(dataset));
   const generator = checkGenerator(input);
@@ -50,6 +51,11 @@ export function buildCycleGanConfig(db: LabDb, input: CycleGanInput, dataDir: st
     poolSize: checkInt('poolSize', input.poolSize, 0, 1000),
     init: { gAB, gBA },
   };
+  const memory = cycleGanMemory(
+    { imageSize: config.imageSize, batchSize: config.batchSize, ...config.generator, ...config.discriminator, poolSize: config.poolSize },
+    dataset.trainA + dataset.trainB + dataset.testA + dataset.testB,
+  );
+  checkRunMemory(memory, runMemoryMb, ['imageSize', 'batchSize', 'ngf', 'nBlocks', 'ndf', 'nLayers']);
   return {
     config,
     initGabRunId: gAB.type === 'pretrained' ? gAB.runId : null,

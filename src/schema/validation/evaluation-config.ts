@@ -9,7 +9,7 @@ import { FeatureExtractor } from '../enums.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { EvaluationInput } from '../inputs/evaluation-input.js';
 import { checkInt, checkOptionalInt, seedOrRandom } from './ranges.js';
-import { checkpointDir, datasetRef, requireLatestCheckpoint, requireRun } from './references.js';
+import { checkDatasetFolder, checkpointDir, datasetRef, requireLatestCheckpoint, requireRun } from './references.js';
 
 export const featureCacheDir = (dataDir: string): string => join(dataDir, 'cache', 'features');
 
@@ -30,6 +30,7 @@ export function buildEvaluationConfig(db: LabDb, input: EvaluationInput, config:
   const cyclegan = source.config as CycleGanConfig;
   const dataset = findDataset(db, source.datasetId);
   if (!dataset) throw notFound('runId', `the dataset of run "${source.id}" no longer exists`);
+  checkDatasetFolder('runId', dataset);
   if (input.extractor === FeatureExtractor.INCEPTION_V3 && !config.inceptionWeightsDir) {
     throw badUserInput(
       'extractor',

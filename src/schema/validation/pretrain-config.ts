@@ -4,6 +4,7 @@ import { PretrainKind } from '../enums.js';
 import { badUserInput } from '../errors.js';
 import type { PretrainingInput } from '../inputs/pretraining-input.js';
 import { checkGenerator, checkTrainingCommon } from './training-common.js';
+import { checkRunMemory, pretrainMemory } from './memory-estimate.js';
 import { checkInt, checkNumber } from './ranges.js';
 import { datasetRef, requireDataset } from './references.js';
 
@@ -11,7 +12,7 @@ import { datasetRef, requireDataset } from './references.js';
 const AE_SIZE_MULTIPLE = 8;
 
 /** Validates a startPretraining input and builds the worker's config; throws before anything is written. */
-export function buildPretrainConfig(db: LabDb, input: PretrainingInput): PretrainConfig {
+export function buildPretrainConfig(db: LabDb, input: PretrainingInput, runMemoryMb: number): PretrainConfig {
   const dataset = requireDataset(db, 'datasetId', input.datasetId);
   const common = checkTrainingCommon(input, datasetRef(dataset));
   if (common.imageSize % AE_SIZE_MULTIPLE !== 0) {
@@ -21,7 +22,7 @@ export function buildPretrainConfig(db: LabDb, input: PretrainingInput): Pretrai
     throw badUserInput('vae', 'vae options are only allowed with kind VAE');
   }
   const vae = input.kind === PretrainKind.VAE ? (input.vae ?? { klWeight: 1, klWarmupEpochs: 10, freeBits: 0.5 }) : null;
-  return {
+  const config: PretrainConfig = {
     ...common,
     kind: input.kind,
     domain: input.domain,
@@ -35,4 +36,8 @@ export function buildPretrainConfig(db: LabDb, input: PretrainingInput): Pretrai
       freeBits: checkNumber('vae.freeBits', vae.freeBits, 0, 100),
     },
   };
+  const images = config.domain === 'A' ? dataset.trainA + dataset.testA : dataset.trainB + dataset.testB;
+  const memory = pretrainMemory({ imageSize: config.imageSize, batchSize: config.batchSize, ...config.generator, latentSize: config.latentSize, variational: vae !== null }, images);
+  checkRunMemory(memory, runMemoryMb, ['imageSize', 'batchSize', 'ngf', 'nBlocks', 'latentSize']);
+  return config;
 }

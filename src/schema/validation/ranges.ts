@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors.js';
+import { badUserInput, shown } from '../errors.js';
 
 // Range checks for mutation inputs: each throws BAD_USER_INPUT naming the field and the
 // allowed range, before anything is written.
@@ -40,6 +40,11 @@ export function checkImageSize(field: string, value: number): number {
 
 export const SEED_MAX = 2 ** 31 - 1;
 
+/** Most runs one page of the runs connection returns. */
+export const RUNS_PAGE_MAX = 100;
+/** Most points Run.metrics returns per series. */
+export const METRIC_POINTS_MAX = 100_000;
+
 /** The given seed, or a fresh one: every run stores the seed it used. */
 export function seedOrRandom(field: string, value: number | null | undefined): number {
   return value === null || value === undefined ? Math.floor(Math.random() * SEED_MAX) : checkInt(field, value, 0, SEED_MAX);
@@ -51,7 +56,7 @@ export function checkTags(field: string, tags: readonly string[]): string[] {
   if (tags.length > 32) throw badUserInput(field, `${field} may hold at most 32 tags (got ${tags.length})`);
   for (const tag of tags) {
     if (!TAG.test(tag)) {
-      throw badUserInput(field, `${field}: "${tag}" is not a tag: use 1 to 64 letters, digits or . _ : / -`);
+      throw badUserInput(field, `${field}: "${shown(tag)}" is not a tag: use 1 to 64 letters, digits or . _ : / -`);
     }
   }
   return [...new Set(tags)];

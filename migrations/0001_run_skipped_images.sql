@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `skipped_images` text DEFAULT '[]' NOT NULL;
