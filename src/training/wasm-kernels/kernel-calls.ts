@@ -16,6 +16,12 @@ export class KernelCalls {
     return out;
   }
 
+  /** Makes a tensor freed like the results of run(). */
+  track(t: tf.TensorInfo): tf.TensorInfo {
+    this.temps.push(t);
+    return t;
+  }
+
   /** Frees every intermediate except `result`, and returns it. */
   finish(result: tf.TensorInfo): tf.TensorInfo {
     for (const t of this.temps) if (t !== result) this.backend.disposeData(t.dataId);
