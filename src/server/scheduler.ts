@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { deleteCheckpointsAfter, listCheckpoints, type CheckpointRow } from '../store/checkpoints.js';
@@ -44,6 +44,18 @@ interface ActiveRun {
 
 /** src/training/checkpoint.ts writes state.json last: a folder with it is a complete checkpoint. */
 const CHECKPOINT_STATE_FILE = 'state.json';
+/**
+ * What src/training/checkpoint.ts leaves when its process dies mid-write: the hidden folder a
+ * checkpoint is written into before its rename, or the old copy a rewrite moves aside.
+ */
+const UNFINISHED_CHECKPOINT = /^\.epoch-\d+\.(tmp|old)-/;
+
+/** Deletes unfinished checkpoint folders of a run that has no worker (they can be as large as a checkpoint). */
+function removeUnfinishedCheckpoints(runFolder: string): void {
+  const folder = join(runFolder, 'checkpoints');
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) if (UNFINISHED_CHECKPOINT.test(name)) rmSync(join(folder, name), { recursive: true, force: true });
+}
 
 /** Why a worker stopped, in words for the run's error. */
 function crashReason(error: Error & { code?: string }, runMemoryMb: number | undefined): string {
@@ -149,6 +161,7 @@ export class Scheduler {
     let worker: Worker;
     try {
       mkdirSync(input.runDir, { recursive: true });
+      removeUnfinishedCheckpoints(input.runDir);
       const entry = this.options.workerEntry ?? defaultWorkerEntry();
       const resourceLimits = this.options.runMemoryMb ? { maxOldGenerationSizeMb: this.options.runMemoryMb } : undefined;
       worker = new Worker(typeof entry === 'function' ? entry(input) : entry, { workerData: input, resourceLimits });
