@@ -1,4 +1,4 @@
-import type { DashboardProgressFragment, RunKind } from '../../../generated/graphql.js';
+import type { ProgressFieldsFragment, RunKind } from '../../../generated/graphql.js';
 import { h } from '../dom.js';
 import { formatDuration } from '../format.js';
 
@@ -12,7 +12,7 @@ interface Position {
  * Training runs: finished epochs plus the iterations of the current one. Evaluation runs
  * report the evaluated checkpoint's epoch and count images through the feature extractor.
  */
-export function position(p: DashboardProgressFragment, kind: RunKind): Position {
+export function position(p: ProgressFieldsFragment, kind: RunKind): Position {
   if (kind === 'EVALUATION') {
     return p.iterationsPerEpoch ? { fraction: p.iteration / p.iterationsPerEpoch, text: `images ${p.iteration}/${p.iterationsPerEpoch}` } : { fraction: null, text: 'preparing' };
   }
@@ -23,7 +23,7 @@ export function position(p: DashboardProgressFragment, kind: RunKind): Position 
 }
 
 /** A bar with "epoch 2/5 · it 3/8 · ETA 1m 02s"; a dash when the run is not running. */
-export function progressBar(progress: DashboardProgressFragment | null, kind: RunKind): HTMLElement {
+export function progressBar(progress: ProgressFieldsFragment | null, kind: RunKind): HTMLElement {
   if (!progress) return h('span', { class: 'muted' }, '—');
   const { fraction, text } = position(progress, kind);
   return h(
