@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { CYCLEGAN_LOSSES } from '../src/training/cyclegan-trainer.js';
 import { gqlData, startTestServer, tempDataDir, waitFor, waitForRunEnd } from './fixtures/lab-api.js';
+import { copyTinyDataset, registerDataset } from './fixtures/tiny-dataset.js';
 
 const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 /** checkpointEvery is left out: at imageSize 16 the API's default is every epoch. */
@@ -44,8 +45,7 @@ test('SIGKILL while a checkpoint is written: intact database, INTERRUPTED run, r
   const dataDir = tempDataDir();
   const { child, graphqlUrl } = await serveInChild(dataDir);
   const server = { graphqlUrl };
-  const { datasets } = await gqlData<{ datasets: { id: string; name: string }[] }>(server, '{ datasets { id name } }');
-  const datasetId = datasets.find((d) => d.name === 'apple2orange-32')!.id;
+  const datasetId = await registerDataset(server, 'tiny', copyTinyDataset());
   const { startCycleGan } = await gqlData<{ startCycleGan: { id: string; config: { checkpointEvery: number } } }>(
     server,
     'mutation($i: CycleGanInput!) { startCycleGan(input: $i) { id config } }',

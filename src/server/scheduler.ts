@@ -6,7 +6,7 @@ import type { LabDb } from '../store/database.js';
 import { deleteEpochsAfter } from '../store/epochs.js';
 import { deleteEvaluationsOfRun } from '../store/evaluations.js';
 import { deleteMetricPoints } from '../store/metric-points.js';
-import { queuedRuns, updateRun, type RunRow } from '../store/runs.js';
+import { queuedRuns, updateRun, type RunPatch, type RunRow } from '../store/runs.js';
 import { deleteSamplesAfter } from '../store/samples.js';
 import type { RunStatusName } from '../store/schema.js';
 import type { BackendChoice, ControlMessage, WorkerInput, WorkerMessage } from '../training/protocol.js';
@@ -48,6 +48,8 @@ const CHECKPOINT_STATE_FILE = 'state.json';
  * What src/training/checkpoint.ts leaves when its process dies mid-write: the hidden folder a
  * checkpoint is written into before its rename, or the old copy a rewrite moves aside.
  */
+/** How often a final status the database refused is written again. */
+const STORE_RETRY_MS = 1000;
 const UNFINISHED_CHECKPOINT = /^\.epoch-\d+\.(tmp|old)-/;
 
 /** Deletes unfinished checkpoint folders of a run that has no worker (they can be as large as a checkpoint). */
@@ -74,6 +76,9 @@ export class Scheduler {
   private readonly active = new Map<string, ActiveRun>();
   private readonly recorder: RunRecorder;
   private stopping = false;
+  /** Final statuses the database refused (full, read-only), written again until it takes them. */
+  private readonly unsavedEnds = new Map<string, RunPatch>();
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: SchedulerOptions) {
     this.recorder = new RunRecorder(options.db, options.dataDir, options.events);
@@ -118,6 +123,7 @@ export class Scheduler {
   /** Stops every worker; their runs become INTERRUPTED (resumable from their last checkpoint). */
   async shutdown(): Promise<void> {
     this.stopping = true;
+    if (this.retryTimer) clearInterval(this.retryTimer);
     const running = [...this.active.values()];
     await Promise.all(running.map((run) => run.worker.terminate().then(() => run.exited)));
   }
@@ -206,16 +212,36 @@ export class Scheduler {
     if (run.finished) return;
     run.finished = true;
     this.recorder.forget(run.row.id);
-    try {
-      const row = updateRun(this.options.db, run.row.id, { status, error, finishedAt: new Date() });
-      if (row) this.options.events.statusChanged(row);
-    } catch (storeError) {
-      // The database cannot be written: the run stays RUNNING in it and becomes INTERRUPTED
-      // (resumable) at the next start; this server keeps serving.
-      console.error(`scheduler: could not store status ${status} of run ${run.row.id} (${error ?? 'no error'}):`, (storeError as Error).message);
-    }
+    this.storeEnd(run.row.id, { status, error, finishedAt: new Date() });
     // Nothing follows a final message; a worker that stays alive (an open port keeps it so)
     // must not hold a slot.
     void run.worker.terminate();
+  }
+
+  /**
+   * Stores a run's final status. When the database cannot be written (disk full, read-only)
+   * the run stays RUNNING in it while the write is retried every STORE_RETRY_MS; a server
+   * stopped before it succeeds leaves the run to become INTERRUPTED (resumable) at its next start.
+   */
+  private storeEnd(runId: string, patch: RunPatch): void {
+    try {
+      const row = updateRun(this.options.db, runId, patch);
+      this.unsavedEnds.delete(runId);
+      if (row) this.options.events.statusChanged(row);
+    } catch (storeError) {
+      if (!this.unsavedEnds.has(runId)) {
+        console.error(`scheduler: could not store status ${patch.status} of run ${runId}, retrying (${patch.error ?? 'no error'}):`, (storeError as Error).message);
+      }
+      this.unsavedEnds.set(runId, patch);
+      this.retryTimer ??= setInterval(() => this.retryUnsavedEnds(), STORE_RETRY_MS).unref();
+    }
+  }
+
+  private retryUnsavedEnds(): void {
+    for (const [runId, patch] of [...this.unsavedEnds]) this.storeEnd(runId, patch);
+    if (this.unsavedEnds.size === 0 && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = null;
+    }
   }
 }
