@@ -21,7 +21,10 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError || (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: capped(formatted.message), extensions };
+    // Apollo files every validation error under GRAPHQL_VALIDATION_FAILED; our own rules
+    // (query limits, introspection) keep their code, as they do over the WebSocket.
+    const ruleCode = original instanceof GraphQLError && original.originalError instanceof GraphQLError ? original.originalError.extensions.code : undefined;
+    return { ...formatted, message: capped(formatted.message), extensions: ruleCode ? { ...extensions, code: ruleCode } : extensions };
   }
   const sqliteCode = (original as { code?: unknown } | null)?.code;
   const storage = typeof sqliteCode === 'string' ? STORAGE_FAILURES.find(([pattern]) => pattern.test(sqliteCode)) : undefined;
