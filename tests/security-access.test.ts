@@ -151,7 +151,7 @@ test('LAB_INTROSPECTION: on by default on loopback, off when set, on both transp
   const open = await startTestServer();
   try {
     assert.equal((await gql<{ __schema: { queryType: { name: string } } }>(open, INTROSPECTION)).data?.__schema.queryType.name, 'Query');
-    assert.match(JSON.stringify(await gql(open, '{ datasetz { id } }')), /Did you mean "datasets"/, 'schema hints with introspection');
+    assert.match(JSON.stringify(await gql(open, '{ datasetz { id } }')), /Did you mean/, 'schema hints with introspection');
   } finally {
     await open.close();
   }
