@@ -88,8 +88,10 @@ export class Scheduler {
     return this.active.size;
   }
 
+  /** True while a run's worker may still post results (not once its final status is stored, even if its thread is still exiting). */
   isActive(runId: string): boolean {
-    return this.active.has(runId);
+    const run = this.active.get(runId);
+    return run !== undefined && !run.finished;
   }
 
   progressOf(runId: string): RunProgressState | null {
