@@ -159,6 +159,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const errors: string[] = [];
     const inFlight = new Set<Promise<void>>();
+    const cpuAtStart = process.cpuUsage();
     const loadStart = performance.now();
     const total = LOAD_SECONDS * RATE;
     for (let i = 0; i < total; i++) {
@@ -168,12 +169,13 @@ async function main(): Promise<void> {
       const sent = performance.now();
       const request = query(server, q.text, q.variables(runId))
         .then(() => void latencies.push(performance.now() - sent))
-        .catch((error: Error) => void errors.push(`${q.name}: ${error.message}`))
+        .catch((error: Error & { cause?: { code?: string; message?: string } }) => void errors.push(`${q.name}: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`))
         .finally(() => inFlight.delete(request));
       inFlight.add(request);
     }
     await Promise.all(inFlight);
     const loadEnd = performance.now();
+    const loadCpu = process.cpuUsage(cpuAtStart);
 
     await sleep(QUIET_SECONDS * 1000);
     const quietAfterEnd = performance.now();
@@ -207,6 +209,7 @@ async function main(): Promise<void> {
     console.log(`query latency ms: p50 ${f(percentile(sorted, 50))}  p90 ${f(percentile(sorted, 90))}  p99 ${f(percentile(sorted, 99))}  max ${f(sorted.at(-1) ?? NaN)}`);
     console.log(`training iterations/s: ${f(before, 2)} before, ${f(during, 2)} under load, ${f(after, 2)} after; slowdown under load ${f(100 * (1 - during / quiet))}%`);
     console.log(`epoch events: ${SUBSCRIBERS} subscribers, ${expected} expected, ${missing} missed, ${duplicates} duplicated (up to epoch ${finalEpoch})`);
+    console.log(`load generator (this process, ${SUBSCRIBERS} WebSocket clients and the queries): ${f((100 * (loadCpu.user + loadCpu.system)) / 1000 / (loadEnd - loadStart))}% of one core`);
     if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 5).join('\n  ')}`);
     if (missing > 0 || errors.length > 0) process.exitCode = 1;
   } finally {
