@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { LabClient } from '../client/index.js';
 import { exportRows, parseCsv, toCsv } from '../src/cli/export-run.js';
@@ -10,6 +13,8 @@ import { loadPreset } from '../src/experiment/preset.js';
 import { runExperiment, type ExperimentOutcome } from '../src/experiment/run-experiment.js';
 import { projectRoot } from '../src/paths.js';
 import { startServer, type LabServer } from '../src/server/start.js';
+
+const execFileAsync = promisify(execFile);
 
 // The whole experiment through the real server, real workers and real training on the
 // bundled apple2orange, shrunk to tiny networks so it runs in about a minute.
@@ -71,11 +76,15 @@ test('the report holds the table with finite FD, KID and SSIM for both models an
   for (const png of ['losses.png', 'ssim-per-epoch.png', 'ssim-box-A.png', 'samples-B.png', 'pretraining.png']) assert.match(md, new RegExp(png));
 });
 
-test('export round-trips: the CSV holds every epoch, metric point and evaluation stored', async () => {
+test('cyclegan-lab export round-trips: the CSV holds every epoch, metric point and evaluation stored', async () => {
   const model = outcome.results.models[1];
   const run = await first.client.runResults(model.runId);
   const metrics = await first.client.metrics(model.runId);
-  const rows = parseCsv(toCsv(exportRows(run, metrics)));
+  // The real CLI, as a researcher runs it, against the running server.
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, [cli, 'export', model.runId, '--format', 'csv', '--server', first.server.url]);
+  const rows = parseCsv(stdout);
+  assert.deepEqual(rows, parseCsv(toCsv(exportRows(run, metrics))));
   assert.deepEqual(rows, exportRows(run, metrics));
   const losses = rows.filter((r) => r.section === 'loss');
   assert.equal(losses.length, run.epochs.reduce((n, e) => n + e.losses.length, 0));

@@ -94,9 +94,9 @@ addServerFlags(
       reportDir,
       serverUrl,
       observer: {
-        runStarted: (id, label) => {
+        runStarted: (id, label, kind) => {
           started.push(id);
-          bars.add(id, label);
+          bars.add(id, label, kind === 'EVALUATION');
         },
         runEvent: (id, event) => {
           if (event.type === 'PROGRESS' && event.progress) {

@@ -4,6 +4,8 @@ import cliProgress from 'cli-progress';
 export class RunProgressBars {
   private readonly multi: cliProgress.MultiBar;
   private readonly bars = new Map<string, cliProgress.SingleBar>();
+  /** Runs whose progress is one pass (evaluations: images done of all), not epochs x iterations. */
+  private readonly singlePass = new Set<string>();
 
   constructor(stream: NodeJS.WriteStream = process.stderr) {
     this.multi = new cliProgress.MultiBar(
@@ -24,8 +26,9 @@ export class RunProgressBars {
     );
   }
 
-  add(runId: string, label: string): void {
+  add(runId: string, label: string, singlePass = false): void {
     if (this.bars.has(runId)) return;
+    if (singlePass) this.singlePass.add(runId);
     this.bars.set(runId, this.multi.create(1, 0, { label: label.padEnd(26), detail: 'queued', etaText: '–' }));
   }
 
@@ -33,11 +36,14 @@ export class RunProgressBars {
   update(runId: string, progress: { epoch: number; epochsTotal: number; iteration: number; iterationsPerEpoch: number; etaSeconds: number | null }): void {
     const bar = this.bars.get(runId);
     if (!bar) return;
-    const total = Math.max(1, progress.epochsTotal * progress.iterationsPerEpoch);
-    const done = (progress.epoch - 1) * progress.iterationsPerEpoch + progress.iteration;
+    const single = this.singlePass.has(runId);
+    const total = Math.max(1, single ? progress.iterationsPerEpoch : progress.epochsTotal * progress.iterationsPerEpoch);
+    const done = single ? progress.iteration : (progress.epoch - 1) * progress.iterationsPerEpoch + progress.iteration;
     bar.setTotal(total);
     bar.update(Math.min(done, total), {
-      detail: `epoch ${progress.epoch}/${progress.epochsTotal} it ${progress.iteration}/${progress.iterationsPerEpoch}`,
+      detail: single
+        ? `${progress.iteration}/${progress.iterationsPerEpoch} images`
+        : `epoch ${progress.epoch}/${progress.epochsTotal} it ${progress.iteration}/${progress.iterationsPerEpoch}`,
       etaText: progress.etaSeconds === null ? '–' : formatDuration(progress.etaSeconds),
     });
   }

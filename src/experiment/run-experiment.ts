@@ -8,7 +8,7 @@ import type { ExperimentPreset } from './preset.js';
 
 /** What the experiment reports while it runs (progress bars in the CLI, nothing in tests). */
 export interface ExperimentObserver {
-  runStarted(runId: string, label: string): void;
+  runStarted(runId: string, label: string, kind: 'PRETRAINING' | 'CYCLEGAN' | 'EVALUATION'): void;
   runEvent(runId: string, event: RunEvent): void;
   runFinished(runId: string, state: RunState): void;
   log(line: string): void;
@@ -47,9 +47,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const runIds: string[] = [];
   const tags = (seed: number) => [`experiment:${preset.name}`, `seed:${seed}`];
 
-  const watch = async (runId: string, label: string): Promise<RunState> => {
+  const watch = async (runId: string, label: string, kind: 'PRETRAINING' | 'CYCLEGAN' | 'EVALUATION'): Promise<RunState> => {
     runIds.push(runId);
-    observer?.runStarted(runId, label);
+    observer?.runStarted(runId, label, kind);
     const state = await client.waitForRun(runId, (event) => observer?.runEvent(runId, event));
     observer?.runFinished(runId, state);
     if (state.status !== 'SUCCEEDED') {
@@ -60,7 +60,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
   const trainAndEvaluate = async (seed: number, label: string, startCycleGan: () => Promise<{ id: string }>): Promise<string> => {
     const run = await startCycleGan();
-    await watch(run.id, `CycleGAN ${label} s${seed}`);
+    await watch(run.id, `CycleGAN ${label} s${seed}`, 'CYCLEGAN');
     const evaluation = await client.evaluateRun({
       runId: run.id,
       extractor: preset.evaluation.extractor,
@@ -70,7 +70,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       seed,
       tags: tags(seed),
     });
-    await watch(evaluation.id, `evaluate ${label} s${seed}`);
+    await watch(evaluation.id, `evaluate ${label} s${seed}`, 'EVALUATION');
     return run.id;
   };
 
@@ -118,8 +118,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const aeB = await pretrain('B');
     const baseline = trainAndEvaluate(seed, LABEL_RANDOM, () => client.startCycleGan(cycleGanInput(seed, null, null)));
     const [stateA, stateB] = await Promise.all([
-      watch(aeA.id, `${preset.pretraining.kind} apples (A) s${seed}`),
-      watch(aeB.id, `${preset.pretraining.kind} oranges (B) s${seed}`),
+      watch(aeA.id, `${preset.pretraining.kind} apples (A) s${seed}`, 'PRETRAINING'),
+      watch(aeB.id, `${preset.pretraining.kind} oranges (B) s${seed}`, 'PRETRAINING'),
     ]);
     const aeInit = trainAndEvaluate(seed, LABEL_AE, () => client.startCycleGan(cycleGanInput(seed, stateA.id, stateB.id)));
     const [baselineId, aeInitId] = await Promise.all([baseline, aeInit]);
