@@ -58,7 +58,7 @@ test('writeReport writes the table, verdicts and every figure as a real PNG', as
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:10:00Z',
     wallSeconds: 600,
-    pretraining: (['A', 'B'] as const).map((domain) => ({ domain, seed: 1, runId: `ae-${domain}`, epochs: [{ epoch: 1, lr: 1e-4, durationMs: 5, losses: { rec: 0.2 }, ssim: {} }, { epoch: 2, lr: 1e-4, durationMs: 5, losses: { rec: 0.1 }, ssim: {} }] })),
+    pretraining: (['A', 'B'] as const).map((domain) => ({ domain, seed: 1, runId: `ae-${domain}`, points: [1, 2, 3].map((step) => ({ name: 'rec', step, value: 0.3 / step })), epochs: [{ epoch: 1, lr: 1e-4, durationMs: 5, losses: { rec: 0.2 }, ssim: {} }, { epoch: 2, lr: 1e-4, durationMs: 5, losses: { rec: 0.1 }, ssim: {} }] })),
     models: [syntheticModel('random init', 'run-random', 20), syntheticModel('AE init', 'run-ae', 0)],
   };
   const dir = mkdtempSync(join(tmpdir(), 'report-'));

@@ -9,7 +9,7 @@ const formatValue = (r: Row): string => {
 
 /** Markdown table: one line per metric, comparison and domain; one column per run (in the order given). */
 export function comparisonMarkdown(rows: Row[], runIds: string[]): string {
-  if (rows.length === 0) return 'No evaluations for these runs yet (evaluate them with the evaluateRun mutation).';
+  if (rows.length === 0) return 'No evaluations for these runs. Only CYCLEGAN runs are evaluated: with the evaluateRun mutation, or by the experiment command.';
   const columns = runIds.filter((id) => rows.some((r) => r.runId === id));
   const keys = [...new Set(rows.map((r) => `${r.metric}|${r.comparison}|${r.domain}`))];
   const lines = [

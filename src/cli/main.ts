@@ -65,8 +65,9 @@ addServerFlags(
 ).action(async (flags: ServerFlags & { preset: string; seeds?: string; reportDir?: string; exit?: boolean; server?: string; token?: string }) => {
   const preset = loadPreset(flags.preset);
   if (flags.seeds) {
-    const seeds = flags.seeds.split(',').map((s) => Number(s.trim()));
-    if (!seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--seeds must be comma-separated non-negative integers (got "${flags.seeds}")`);
+    const parts = flags.seeds.split(',').map((s) => s.trim());
+    if (!parts.every((s) => /^\d+$/.test(s))) throw new Error(`--seeds must be comma-separated non-negative integers, e.g. 1,2,3 (got "${flags.seeds}")`);
+    const seeds = [...new Set(parts.map(Number))];
     preset.seeds = seeds;
   }
   const embedded = flags.server ? null : await startServer({ ...serverOverrides(flags), handleSignals: false });
@@ -77,10 +78,15 @@ addServerFlags(
   const reportDir = resolve(flags.reportDir ?? join(dataDir, 'reports', preset.name));
   const bars = new RunProgressBars();
   const started: string[] = [];
+  let finished = false;
   onStopSignal(async () => {
     bars.stop();
-    console.error('\ncyclegan-lab: cancelling the experiment\'s runs');
-    for (const id of started) await client.cancelRun(id).catch(() => undefined);
+    if (finished) {
+      console.error('\ncyclegan-lab: stopping the server');
+    } else {
+      console.error('\ncyclegan-lab: cancelling the experiment\'s runs');
+      for (const id of started) await client.cancelRun(id).catch(() => undefined);
+    }
     await client.close();
     await embedded?.close();
   });
@@ -107,6 +113,7 @@ addServerFlags(
         log: (line) => bars.log(line),
       },
     });
+    finished = true;
     bars.stop();
     console.log(`\ncyclegan-lab: experiment finished in ${formatDuration((Date.now() - t0) / 1000)}; runs: ${outcome.runIds.join(' ')}`);
     console.log(`cyclegan-lab: report     ${outcome.reportPath}`);
@@ -186,6 +193,12 @@ program
       await client.close();
     }
   });
+
+// `cyclegan-lab export RUN | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`cyclegan-lab: ${error instanceof Error ? error.message : String(error)}`);

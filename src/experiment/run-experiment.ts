@@ -134,7 +134,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   for (const o of outcomes) {
     for (const domain of ['A', 'B'] as const) {
       const run = await client.runResults(o.pretraining[domain]);
-      pretraining.push({ domain, seed: o.seed, runId: run.id, epochs: epochRows(run) });
+      const points = (await client.metrics(run.id, 500)).flatMap((series) => series.points.map((p) => ({ name: series.name, ...p })));
+      pretraining.push({ domain, seed: o.seed, runId: run.id, epochs: epochRows(run), points });
     }
     for (const [label, id] of [[LABEL_RANDOM, o.baselineId], [LABEL_AE, o.aeInitId]] as const) {
       const run = await client.runResults(id);

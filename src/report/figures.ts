@@ -33,22 +33,21 @@ export function lossCurves(results: ExperimentResults): TopLevelSpec {
 }
 
 export function pretrainingCurves(results: ExperimentResults): TopLevelSpec {
-  const values = results.pretraining.flatMap((p) =>
-    p.epochs.flatMap((e) => Object.entries(e.losses).map(([loss, value]) => ({ run: `${results.preset.pretraining.kind} on ${DOMAIN_NAMES[p.domain]} (seed ${p.seed})`, epoch: e.epoch, loss, value }))),
-  );
+  const kind = results.preset.pretraining.kind;
+  const values = results.pretraining.flatMap((p) => p.points.map((pt) => ({ run: `${kind} on ${p.domain}, seed ${p.seed}`, step: pt.step, loss: pt.name, value: pt.value })));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `${results.preset.pretraining.kind} pretraining losses per epoch`,
+    title: `${kind} pretraining losses per iteration (averaged by the server into at most 500 points)`,
     data: { values },
     facet: { field: 'loss', type: 'nominal', title: null },
     spec: {
-      width: 260,
-      height: 160,
-      mark: { type: 'line', point: true },
+      width: 320,
+      height: 170,
+      mark: { type: 'line', strokeWidth: 1 },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+        x: { field: 'step', type: 'quantitative', title: 'iteration' },
         y: { field: 'value', type: 'quantitative', title: 'loss', scale: { zero: false } },
-        color: { field: 'run', type: 'nominal' },
+        color: { field: 'run', type: 'nominal', legend: { labelLimit: 300 } },
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -71,12 +70,14 @@ export function ssimPerEpoch(results: ExperimentResults): TopLevelSpec {
       width: 280,
       height: 150,
       layer: [
-        { mark: { type: 'area', opacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'SSIM' }, y2: { field: 'hi' } } },
-        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'SSIM' } } },
+        {
+          mark: { type: 'area', opacity: 0.15 },
+          encoding: { y: { field: 'lo', type: 'quantitative', title: 'SSIM' }, y2: { field: 'hi' }, color: { field: 'model', type: 'nominal', legend: null } },
+        },
+        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'SSIM' }, color: { field: 'model', type: 'nominal' } } },
       ],
       encoding: {
         x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
-        color: { field: 'model', type: 'nominal' },
       },
     },
   };
@@ -86,12 +87,12 @@ function ssimImageValues(results: ExperimentResults, domain: Domain) {
   const seeds = results.preset.seeds.length;
   return results.models.flatMap((m) =>
     m.evaluation
-      .filter((v) => v.metric === 'SSIM' && v.domain === domain && v.comparison !== 'REAL_VS_REC')
+      .filter((v) => v.metric === 'SSIM' && v.domain === domain)
       .flatMap((v) => v.imageScores.map((s, i) => ({ model: modelName(m.label, m.seed, seeds), comparison: v.comparison, image: i, name: s.image, ssim: s.value }))),
   );
 }
 
-/** The paper's box plots: per-image SSIM, Real vs Fake and Rec vs Fake, per model. */
+/** The paper's box plots (Real vs Fake, Rec vs Fake) plus Real vs Rec: per-image SSIM per model. */
 export function ssimBoxPlot(results: ExperimentResults, domain: Domain): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -48,6 +48,8 @@ export interface PretrainingResult {
   seed: number;
   runId: string;
   epochs: EpochRow[];
+  /** Iteration-level losses (downsampled by the server), so a 1-epoch run still shows a curve. */
+  points: { name: string; step: number; value: number }[];
 }
 
 export interface ExperimentResults {

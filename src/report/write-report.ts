@@ -53,6 +53,7 @@ export async function writeReport(results: ExperimentResults, dir: string): Prom
   return path;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const firstSeed = (r: ExperimentResults): ModelResult[] => r.models.filter((m) => m.seed === r.preset.seeds[0]);
 const labels = (r: ExperimentResults): string[] => [...new Set(r.models.map((m) => m.label))];
 const metricsOf = (r: ExperimentResults): string[] => {
@@ -66,8 +67,8 @@ function summary(r: ExperimentResults): string {
   const extractor = r.models[0]?.evaluation.find((v) => v.extractor)?.extractor ?? 'none';
   return [
     `* Dataset: \`${p.dataset}\` at ${p.imageSize}x${p.imageSize}; seeds ${p.seeds.join(', ')}.`,
-    `* Pretraining: ${p.pretraining.kind}, ngf ${p.pretraining.ngf}, ${p.pretraining.nBlocks} blocks, latent ${p.pretraining.latentSize}, ${p.pretraining.epochs} epochs, lr ${p.pretraining.learningRate}, batch ${p.pretraining.batchSize}.`,
-    `* CycleGAN: ngf ${p.cycleGan.ngf}, ${p.cycleGan.nBlocks} blocks, ndf ${p.cycleGan.ndf}, ${p.cycleGan.epochs} + ${p.cycleGan.epochsDecay} decay epochs, lr ${p.cycleGan.learningRate}, batch ${p.cycleGan.batchSize}.`,
+    `* Pretraining: ${p.pretraining.kind}, ngf ${p.pretraining.ngf}, ${p.pretraining.nBlocks} blocks, latent ${p.pretraining.latentSize}, ${plural(p.pretraining.epochs, 'epoch')}, lr ${p.pretraining.learningRate}, batch ${p.pretraining.batchSize}.`,
+    `* CycleGAN: ngf ${p.cycleGan.ngf}, ${p.cycleGan.nBlocks} blocks, ndf ${p.cycleGan.ndf}, ${p.cycleGan.epochs} + ${plural(p.cycleGan.epochsDecay, 'decay epoch')}, lr ${p.cycleGan.learningRate}, batch ${p.cycleGan.batchSize}.`,
     `* Evaluation: test split, N = ${n ?? '?'} images per domain, feature extractor \`${extractor}\`, KID over ${p.evaluation.kidSubsets} subsets of ${p.evaluation.kidSubsetSize}.`,
     `* Backend: ${[...new Set(r.models.map((m) => m.backend ?? '?'))].join(', ')}. Wall time: ${(r.wallSeconds / 60).toFixed(1)} min (${r.startedAt} to ${r.finishedAt}).`,
     '',

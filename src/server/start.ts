@@ -97,15 +97,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // noServer + our own upgrade routing: attached with `server`, ws re-emits the HTTP server's
+  // errors (EADDRINUSE) and graphql-ws logs them as an internal error with a stack trace.
   const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
+    noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
       const refusal = refusedHost(config.host, req) ?? refusedOrigin(config.host, req);
       if (refusal) done(false, 403, refusal);
       else done(true);
     },
+  });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   let fallbackBaseUrl = '';
   const baseUrlOf = (req: IncomingMessage): string => (req.headers.host ? `http://${req.headers.host}` : fallbackBaseUrl);
@@ -173,7 +181,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
   } catch (error) {
     await apollo.stop();
     database.close();
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another process uses the port: choose one with PORT or --port)' : ''}`);
   }
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${urlHost(config.host)}:${port}`;
