@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/training/backend.js';
-import { cycleGanConfig, pretrainConfig } from '../src/training/configs.js';
+import { pretrainConfig } from '../src/training/configs.js';
 import { CycleGanTrainer } from '../src/training/cyclegan-trainer.js';
 import { latestCheckpoint, loadGeneratorFromCheckpoint } from '../src/training/checkpoint.js';
 import { imagesToTensor, loadDomainImages } from '../src/training/data.js';
@@ -14,23 +14,10 @@ import { recordingContext } from '../src/training/recording-context.js';
 import { runInThread } from '../src/training/run.js';
 import type { CycleGanConfig, WorkerInput } from '../src/training/protocol.js';
 import { bundledDatasetRoot } from '../src/paths.js';
+import { tinyCycleGanConfig } from './helpers/tiny-cyclegan-config.js';
 
 const dataset = { id: 'a2o', name: 'apple2orange-32', root: bundledDatasetRoot() };
-const tiny = (overrides: Partial<CycleGanConfig> = {}): CycleGanConfig =>
-  cycleGanConfig(dataset, {
-    imageSize: 16,
-    generator: { ngf: 4, nBlocks: 1 },
-    discriminator: { ndf: 4, nLayers: 2 },
-    maxTrainImages: 4,
-    epochs: 1,
-    epochsDecay: 1,
-    ssimImages: 2,
-    sampleImages: 1,
-    poolSize: 2,
-    checkpointEvery: 1,
-    seed: 7,
-    ...overrides,
-  });
+const tiny = (overrides: Partial<CycleGanConfig> = {}): CycleGanConfig => tinyCycleGanConfig(dataset, { maxTrainImages: 4, seed: 7, ...overrides });
 
 let scratch: string;
 before(async () => {

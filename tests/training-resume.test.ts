@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/training/backend.js';
-import { cycleGanConfig, pretrainConfig } from '../src/training/configs.js';
+import { pretrainConfig } from '../src/training/configs.js';
 import { latestCheckpoint, loadGeneratorFromCheckpoint, readCheckpointState } from '../src/training/checkpoint.js';
 import { recordingContext } from '../src/training/recording-context.js';
 import { runInThread } from '../src/training/run.js';
 import type { RunConfig, WorkerMessage } from '../src/training/protocol.js';
 import { bundledDatasetRoot } from '../src/paths.js';
+import { tinyCycleGanConfig } from './helpers/tiny-cyclegan-config.js';
 
 const dataset = { id: 'a2o', name: 'apple2orange-32', root: bundledDatasetRoot() };
 let scratch: string;
@@ -51,19 +52,7 @@ async function straightAndResumed(config: RunConfig, name: string) {
 }
 
 test('CycleGAN: 1 epoch + checkpoint + resume + 1 epoch equals 2 epochs straight', async () => {
-  const config = cycleGanConfig(dataset, {
-    imageSize: 16,
-    generator: { ngf: 4, nBlocks: 1 },
-    discriminator: { ndf: 4, nLayers: 2 },
-    maxTrainImages: 4,
-    epochs: 1,
-    epochsDecay: 1,
-    poolSize: 3,
-    ssimImages: 2,
-    sampleImages: 1,
-    checkpointEvery: 1,
-    seed: 3,
-  });
+  const config = tinyCycleGanConfig(dataset, { maxTrainImages: 4, poolSize: 3, seed: 3 });
   const { straightDir, resumedDir, straight, first, second } = await straightAndResumed(config, 'cyclegan');
   const epochs = straight.ofType('epoch');
   assert.deepEqual(first.ofType('epoch')[0].losses, epochs[0].losses);

@@ -6,10 +6,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { cycleGanConfig } from '../src/training/configs.js';
 import type { CycleGanConfig, WorkerInput, WorkerMessage } from '../src/training/protocol.js';
 import { SPLITS } from '../src/training/data.js';
 import { bundledDatasetRoot } from '../src/paths.js';
+import { tinyCycleGanConfig } from './helpers/tiny-cyclegan-config.js';
 
 const WORKER = new URL('../src/training/worker.js', import.meta.url);
 let scratch: string;
@@ -27,19 +27,7 @@ before(() => {
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const tiny = (root: string, overrides: Partial<CycleGanConfig> = {}): CycleGanConfig =>
-  cycleGanConfig({ id: 'd', name: 'tiny', root }, {
-    imageSize: 16,
-    generator: { ngf: 4, nBlocks: 1 },
-    discriminator: { ndf: 4, nLayers: 2 },
-    epochs: 1,
-    epochsDecay: 1,
-    ssimImages: 2,
-    sampleImages: 1,
-    poolSize: 2,
-    checkpointEvery: 1,
-    ...overrides,
-  });
+const tiny = (root: string, overrides: Partial<CycleGanConfig> = {}): CycleGanConfig => tinyCycleGanConfig({ id: 'd', name: 'tiny', root }, overrides);
 
 interface Outcome {
   messages: WorkerMessage[];
