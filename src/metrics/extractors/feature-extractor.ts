@@ -77,3 +77,28 @@ export async function extractPooledFeatures(
   }
   return out;
 }
+
+/** A FeatureExtractor whose features are `model`'s pooled output on bilinearly resized, preprocessed images. */
+export function pooledFeatureExtractor(spec: {
+  name: FeatureExtractorName;
+  metrics: FeatureExtractor['metrics'];
+  model: tf.LayersModel;
+  inputSize: number;
+  preprocess: (rgb255: tf.Tensor4D) => tf.Tensor4D;
+  /** Frees the weights; defaults to disposing `model`. */
+  dispose?: () => void;
+}): FeatureExtractor {
+  const { model, inputSize, preprocess } = spec;
+  const dim = (model.outputs[0].shape as number[])[1];
+  return {
+    name: spec.name,
+    metrics: spec.metrics,
+    resize: `bilinear-${inputSize}`,
+    dim,
+    async extract(images, options) {
+      const data = await extractPooledFeatures(model, inputSize, preprocess, images, options);
+      return { data, rows: images.count, cols: dim };
+    },
+    dispose: spec.dispose ?? (() => model.dispose()),
+  };
+}

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, MODEL_JSON } from '../../training/model-files.js';
-import { extractPooledFeatures, type FeatureExtractor } from './feature-extractor.js';
+import { pooledFeatureExtractor, type FeatureExtractor } from './feature-extractor.js';
 
 export const INCEPTION_INPUT_SIZE = 299;
 /** Smallest input keras.applications accepts for InceptionV3. */
@@ -211,18 +211,5 @@ function inceptionPreprocess(rgb255: tf.Tensor4D): tf.Tensor4D {
 export async function loadInceptionV3Extractor(weightsDir: string | null, inputSize: number = INCEPTION_INPUT_SIZE): Promise<FeatureExtractor> {
   if (weightsDir === null) throw new Error(inceptionWeightsHelp(null));
   const model = await loadInceptionV3Weights(weightsDir, inputSize);
-  const dim = (model.outputs[0].shape as number[])[1];
-  return {
-    name: 'inception-v3',
-    metrics: { fd: 'FID', kid: 'KID' },
-    resize: `bilinear-${inputSize}`,
-    dim,
-    async extract(images, options) {
-      const data = await extractPooledFeatures(model, inputSize, inceptionPreprocess, images, options);
-      return { data, rows: images.count, cols: dim };
-    },
-    dispose() {
-      model.dispose();
-    },
-  };
+  return pooledFeatureExtractor({ name: 'inception-v3', metrics: { fd: 'FID', kid: 'KID' }, model, inputSize, preprocess: inceptionPreprocess });
 }

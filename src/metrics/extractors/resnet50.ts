@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { resnet50ModelDir } from '../../paths.js';
 import { loadModel } from '../../training/model-files.js';
-import { extractPooledFeatures, type FeatureExtractor } from './feature-extractor.js';
+import { pooledFeatureExtractor, type FeatureExtractor } from './feature-extractor.js';
 
 const INPUT_SIZE = 224;
 const FEATURE_LAYER = 'avg_pool';
@@ -23,18 +23,12 @@ export async function loadResnet50Extractor(modelDir: string = resnet50ModelDir(
     throw new Error(`cannot load the ResNet50 model from ${modelDir} (run 'npm run postinstall' to fetch it): ${(err as Error).message}`);
   }
   const model = tf.model({ inputs: full.inputs, outputs: full.getLayer(FEATURE_LAYER).output });
-  const dim = (model.outputs[0].shape as number[])[1];
-  return {
+  return pooledFeatureExtractor({
     name: 'resnet50-imagenet',
     metrics: { fd: 'FD-ResNet50', kid: 'KID-ResNet50' },
-    resize: `bilinear-${INPUT_SIZE}`,
-    dim,
-    async extract(images, options) {
-      const data = await extractPooledFeatures(model, INPUT_SIZE, caffePreprocess, images, options);
-      return { data, rows: images.count, cols: dim };
-    },
-    dispose() {
-      full.dispose();
-    },
-  };
+    model,
+    inputSize: INPUT_SIZE,
+    preprocess: caffePreprocess,
+    dispose: () => full.dispose(),
+  });
 }
