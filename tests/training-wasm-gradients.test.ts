@@ -1,6 +1,7 @@
 // The wasm backend trains with the Conv2DBackpropFilter and Conv2DBackpropInput kernels we
 // register: filter gradients, input gradients and transposed convolutions must equal the
-// reference cpu backend's. Also checks the replaced MirrorPad gradient against the exact
+// reference cpu backend's, on both of their paths (5 output channels: Conv2D; 16: the
+// patch-matrix product). Also checks the replaced MirrorPad gradient against the exact
 // adjoint computed by hand.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,16 +50,16 @@ async function compareBackends(fn: () => tf.Tensor[]): Promise<number> {
 }
 
 const cases = [1, 2].flatMap((stride) =>
-  (['same', 'valid'] as const).flatMap((pad) => [1, 4].map((batch) => ({ stride, pad, batch }))),
+  (['same', 'valid'] as const).flatMap((pad) => [1, 4].flatMap((batch) => [5, 16].map((channels) => ({ stride, pad, batch, channels })))),
 );
 
 describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
-  for (const { stride, pad, batch } of cases) {
+  for (const { stride, pad, batch, channels } of cases) {
     for (const kernel of [3, 4]) {
-      test(`conv2d filter gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}`, async () => {
+      test(`conv2d filter gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}, ${channels} filters`, async () => {
         const rng = new Rng(100 + stride * 10 + batch + kernel);
         const xShape: [number, number, number, number] = [batch, 10, 9, 3];
-        const wShape: [number, number, number, number] = [kernel, kernel, 3, 5];
+        const wShape: [number, number, number, number] = [kernel, kernel, 3, channels];
         const x = randomArray(rng, xShape.reduce((a, b) => a * b));
         const w = randomArray(rng, wShape.reduce((a, b) => a * b));
         const err = await compareBackends(() => {
@@ -71,11 +72,10 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
         assert.ok(err < TOLERANCE, `relative error ${err}`);
       });
 
-      test(`conv2d input gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}`, async () => {
+      test(`conv2d input gradient: kernel ${kernel}, stride ${stride}, ${pad}, batch ${batch}, ${channels} filters`, async () => {
         const rng = new Rng(300 + stride * 10 + batch + kernel);
-        // Large enough that our Conv2D-based kernel, not wasm's original, computes it (MIN_PIXELS_PER_TAP).
         const xShape: [number, number, number, number] = [batch, 24, 23, 3];
-        const wShape: [number, number, number, number] = [kernel, kernel, 3, 5];
+        const wShape: [number, number, number, number] = [kernel, kernel, 3, channels];
         const x = randomArray(rng, xShape.reduce((a, b) => a * b));
         const w = randomArray(rng, wShape.reduce((a, b) => a * b));
         const err = await compareBackends(() => {
@@ -88,12 +88,13 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
       });
     }
 
-    test(`conv2dTranspose output and filter gradient: stride ${stride}, ${pad}, batch ${batch}`, async () => {
+    test(`conv2dTranspose output and filter gradient: stride ${stride}, ${pad}, batch ${batch}, ${channels} input channels`, async () => {
       const rng = new Rng(200 + stride * 10 + batch);
       const inSize = 12;
       const outSize = pad === 'same' ? inSize * stride : (inSize - 1) * stride + 3;
-      const xShape: [number, number, number, number] = [batch, inSize, inSize, 4];
-      const wShape: [number, number, number, number] = [3, 3, 2, 4];
+      // A transposed conv's forward pass is a Conv2DBackpropInput whose "output channels" are its input channels.
+      const xShape: [number, number, number, number] = [batch, inSize, inSize, channels];
+      const wShape: [number, number, number, number] = [3, 3, 2, channels];
       const outShape: [number, number, number, number] = [batch, outSize, outSize, 2];
       const x = randomArray(rng, xShape.reduce((a, b) => a * b));
       const w = randomArray(rng, wShape.reduce((a, b) => a * b));

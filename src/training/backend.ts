@@ -72,8 +72,6 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
   registerReflectPadGradient();
   await activate(name);
   if (name === 'wasm') {
-    // After activation: the wasm kernel we replace (and keep for small images) is wired up
-    // to the wasm module by its setup function when the backend initialises.
     registerConv2DBackpropFilterForWasm();
     registerConv2DBackpropInputForWasm();
   }
