@@ -4,6 +4,7 @@
 // the same steps as one that never stopped (TF.js's Adam keeps running products of the
 // betas in float32 and restores them with pow, which does not round the same way).
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from './wasm-kernels/adam-update.js';
 
 export interface AdamHyper {
   beta1: number;
@@ -43,6 +44,17 @@ export class Adam {
     const { beta1, beta2, epsilon } = this.hyper;
     const stepSize = lr / (1 - beta1 ** this.step);
     const sqrtBias2 = Math.sqrt(1 - beta2 ** this.step);
+    if (tf.getBackend() === 'wasm') {
+      // One fused kernel per variable (wasm-kernels/adam-update.ts), same update as below.
+      const attrs: AdamUpdateAttrs = { beta1, beta2, epsilon, stepSize, sqrtBias2 };
+      tf.tidy(() => {
+        this.variables.forEach((p, i) => {
+          const inputs = { param: p, m: this.m[i], v: this.v[i], grad: grads[i] };
+          p.assign(tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor);
+        });
+      });
+      return;
+    }
     tf.tidy(() => {
       this.variables.forEach((p, i) => {
         const g = grads[i];

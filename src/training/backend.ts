@@ -6,6 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from './protocol.js';
 import { registerConv2DBackpropFilterForWasm } from './wasm-kernels/conv2d-backprop-filter.js';
 import { registerConv2DBackpropInputForWasm } from './wasm-kernels/conv2d-backprop-input.js';
+import { registerAdamUpdateForWasm } from './wasm-kernels/adam-update.js';
 import { registerReflectPadGradient } from './gradients/mirror-pad-grad.js';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -74,6 +75,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
   if (name === 'wasm') {
     registerConv2DBackpropFilterForWasm();
     registerConv2DBackpropInputForWasm();
+    registerAdamUpdateForWasm();
   }
   return name;
 }
