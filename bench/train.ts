@@ -5,19 +5,9 @@
 // every installed backend.
 // The pure-JS cpu backend is ~100x slower: by default it times one step, and its ngf-64
 // CycleGAN iteration (minutes) only with --full-cpu.
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/training/backend.js';
-import { Adam } from '../src/training/adam.js';
-import { cycleGanConfig } from '../src/training/configs.js';
-import { CycleGanTrainer } from '../src/training/cyclegan-trainer.js';
-import { imagesToTensor, loadDomainImages } from '../src/training/data.js';
-import { l1Loss } from '../src/training/losses.js';
-import { buildResnetGenerator } from '../src/training/networks/resnet-generator.js';
-import { initWeights } from '../src/training/networks/init-weights.js';
-import { recordingContext } from '../src/training/recording-context.js';
-import { Rng } from '../src/training/rng.js';
 import type { BackendName } from '../src/training/protocol.js';
-import { bundledDatasetRoot } from '../src/paths.js';
+import { cycleGanIteration, generatorStep, median, timeSteps, type StepShape, type TrainingStep } from './training-steps.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
@@ -28,13 +18,6 @@ const option = (name: string, fallback: number): number => {
 const STEPS = option('--steps', 10);
 const SIZE = 32;
 const BLOCKS = 3;
-const dataset = { id: 'bench', name: 'apple2orange-32', root: bundledDatasetRoot() };
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface Timing {
   /** Median wall-clock ms. */
@@ -43,57 +26,17 @@ interface Timing {
   cpu: number;
 }
 
-/** Runs `step` `warmup` times untimed, then `n` times timed. */
-function time(step: () => void, n: number, warmup: number): Timing {
-  for (let i = 0; i < warmup; i++) step();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    step();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+async function time(make: Promise<TrainingStep>, n: number, warmup: number): Promise<Timing> {
+  const step = await make;
+  try {
+    const t = timeSteps(step.run, n, warmup);
+    return { wall: median(t.wall), cpu: median(t.cpu) };
+  } finally {
+    step.dispose();
   }
-  return { wall: median(wall), cpu: median(cpu) };
 }
 
 const show = (t: Timing | null): string => (t === null ? 'skipped (--full-cpu)' : `${t.wall.toFixed(0)} (cpu ${t.cpu.toFixed(0)})`);
-
-async function generatorStep(ngf: number, n: number, warmup: number): Promise<Timing> {
-  const g = buildResnetGenerator({ ngf, nBlocks: BLOCKS }, SIZE, 'bench_g');
-  initWeights(g, new Rng(1));
-  const vars = g.trainableWeights.map((w) => w.read() as tf.Variable);
-  const adam = new Adam(vars, { beta1: 0.5, beta2: 0.999, epsilon: 1e-8 });
-  const images = await loadDomainImages(dataset.root, 'trainA', SIZE, { maxImages: 2 });
-  const x = imagesToTensor(images, [0]);
-  const y = imagesToTensor(images, [1]);
-  const ms = time(
-    () =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => l1Loss(g.apply(x) as tf.Tensor, y), vars);
-        adam.apply(vars.map((v) => grads[v.name]), 2e-4);
-        value.dataSync();
-      }),
-    n,
-    warmup,
-  );
-  tf.dispose([x, y]);
-  adam.dispose();
-  g.dispose();
-  return ms;
-}
-
-async function cycleGanIteration(backend: BackendName, ngf: number, n: number, warmup: number): Promise<Timing> {
-  const config = cycleGanConfig(dataset, { generator: { ngf, nBlocks: BLOCKS }, discriminator: { ndf: ngf, nLayers: 3 }, maxTrainImages: 16, ssimImages: 0, sampleImages: 0 });
-  const ctx = recordingContext({ runId: 'bench', config, backend, runDir: '/nonexistent', resumeFrom: null }, backend);
-  const trainer = await CycleGanTrainer.create(ctx);
-  trainer.startEpoch(1);
-  const ms = time(() => trainer.trainIteration(), n, warmup);
-  trainer.dispose();
-  return ms;
-}
 
 async function installedBackends(): Promise<BackendName[]> {
   const found: BackendName[] = [];
@@ -116,9 +59,10 @@ for (const backend of await installedBackends()) {
   const n = slow ? 1 : STEPS;
   const warmup = slow ? 0 : 2;
   for (const ngf of [64, 16]) {
-    const g = await generatorStep(ngf, n, warmup);
+    const shape: StepShape = { size: SIZE, ngf, nBlocks: BLOCKS };
+    const g = await time(generatorStep(shape), n, warmup);
     const skipCycle = slow && ngf === 64 && !flag('--full-cpu');
-    const c = skipCycle ? null : await cycleGanIteration(backend, ngf, n, warmup);
+    const c = skipCycle ? null : await time(cycleGanIteration(backend, shape), n, warmup);
     rows.push([backend, String(ngf), show(g), show(c), String(n)]);
     console.log(`${backend} ngf ${ngf}: generator step ${show(g)} ms, CycleGAN iteration ${show(c)} ms`);
   }
