@@ -10,7 +10,8 @@
 // Where the two batch differently (our trainer runs real and fake through a discriminator,
 // and both inputs of a generator, in one call; the reference calls a network per image),
 // each side does what its own trainer does: the arithmetic is the same.
-// TF.js's wasm backend runs on one thread under Node, hence PyTorch's default --threads 1.
+// --threads N (default 1) gives both sides N threads: our wasm backend's XNNPACK pool
+// (src/training/wasm-threads.ts) and torch.set_num_threads.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -177,7 +178,7 @@ interface Result {
 }
 
 const t0 = performance.now();
-const backend = await initBackend(opts.backend as BackendChoice);
+const backend = await initBackend(opts.backend as BackendChoice, { wasmThreads: threads });
 const ourThreads = backend === 'wasm' ? getThreadsCount() : null;
 const found = findTorchPython();
 const torchPython = 'python' in found ? found : null;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, totalmem } from 'node:os';
 import { delimiter, resolve } from 'node:path';
-import type { BackendChoice } from './training/protocol.js';
+import { MAX_WASM_THREADS, type BackendChoice } from './training/protocol.js';
 
 /** Server configuration: environment variables, overridden by explicit options. */
 export interface LabConfig {
@@ -15,6 +15,8 @@ export interface LabConfig {
   backend: BackendChoice;
   /** LAB_MAX_CONCURRENT_RUNS: workers training at once (default: the CPU count). */
   maxConcurrentRuns: number;
+  /** LAB_WASM_THREADS: threads of each run on the wasm backend, 1 to 8 (default: the CPU count / maxConcurrentRuns). */
+  wasmThreads: number;
   /** LAB_DATASET_ROOTS: folders registerDataset may read below (separated by the path delimiter); null: anywhere. */
   datasetRoots: string[] | null;
   /**
@@ -73,6 +75,11 @@ export function defaultRunMemoryMb(backend: BackendChoice, maxConcurrentRuns: nu
   return onWasm ? Math.min(share, WASM_HEAP_MB) : share;
 }
 
+/** Default LAB_WASM_THREADS: the cores shared by the concurrent runs, so they do not oversubscribe the CPU. */
+export function defaultWasmThreads(maxConcurrentRuns: number): number {
+  return Math.min(MAX_WASM_THREADS, Math.max(1, Math.floor(availableParallelism() / maxConcurrentRuns)));
+}
+
 function booleanSetting(name: string, raw: string): boolean {
   const value = raw.trim().toLowerCase();
   if (['on', 'true', '1', 'yes'].includes(value)) return true;
@@ -98,6 +105,9 @@ export function checkConfig(config: LabConfig): LabConfig {
   }
   if (!Number.isInteger(config.maxConcurrentRuns) || config.maxConcurrentRuns < 1 || config.maxConcurrentRuns > 256) {
     throw new Error(`LAB_MAX_CONCURRENT_RUNS must be an integer between 1 and 256 (got ${config.maxConcurrentRuns})`);
+  }
+  if (!Number.isInteger(config.wasmThreads) || config.wasmThreads < 1 || config.wasmThreads > MAX_WASM_THREADS) {
+    throw new Error(`LAB_WASM_THREADS must be an integer between 1 and ${MAX_WASM_THREADS} (got ${config.wasmThreads})`);
   }
   if (!config.host) throw new Error('HOST must not be empty');
   if (!isLoopbackHost(config.host) && (config.apiToken ?? '').length < MIN_REMOTE_TOKEN_LENGTH) {
@@ -128,7 +138,8 @@ export function loadConfig(overrides: Partial<LabConfig> = {}, env: NodeJS.Proce
   const introspection = setting('LAB_INTROSPECTION');
   const maxDepth = setting('LAB_MAX_QUERY_DEPTH');
   const maxCost = setting('LAB_MAX_QUERY_COST');
-  const merged: Omit<LabConfig, 'runMemoryMb' | 'introspection'> = {
+  const wasmThreads = setting('LAB_WASM_THREADS');
+  const merged: Omit<LabConfig, 'runMemoryMb' | 'introspection' | 'wasmThreads'> = {
     dataDir: overrides.dataDir ?? setting('LAB_DATA_DIR') ?? './lab-data',
     host: overrides.host ?? setting('HOST') ?? '127.0.0.1',
     port: overrides.port ?? (port === undefined ? 4000 : integerSetting('PORT', port, 0, 65535)),
@@ -152,6 +163,9 @@ export function loadConfig(overrides: Partial<LabConfig> = {}, env: NodeJS.Proce
     ...merged,
     dataDir: resolve(merged.dataDir),
     datasetRoots: merged.datasetRoots && merged.datasetRoots.map((r) => resolve(r)),
+    wasmThreads:
+      overrides.wasmThreads ??
+      (wasmThreads === undefined ? defaultWasmThreads(merged.maxConcurrentRuns) : integerSetting('LAB_WASM_THREADS', wasmThreads, 1, MAX_WASM_THREADS)),
     runMemoryMb:
       overrides.runMemoryMb ??
       (runMemory === undefined ? defaultRunMemoryMb(merged.backend, merged.maxConcurrentRuns) : integerSetting('LAB_RUN_MEMORY_MB', runMemory, 16, 1e9)),

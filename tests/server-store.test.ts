@@ -1,6 +1,7 @@
 // The store on a real SQLite file (pragmas, migrations, downsampling, transactions,
 // cascades), the configuration loader, and the subscription pubsub's bounded queues.
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -90,7 +91,7 @@ test('deleting a run removes its rows; RUNNING runs are found and interrupted at
 test('configuration comes from the environment, explicit options win, bad values are named', () => {
   const env = {
     LAB_DATA_DIR: '/tmp/x', PORT: '0', HOST: '::1', LAB_BACKEND: 'wasm', LAB_MAX_CONCURRENT_RUNS: '3', LAB_DATASET_ROOTS: '/a:/b', LAB_API_TOKEN: 't',
-    LAB_RUN_MEMORY_MB: '2048', LAB_INTROSPECTION: 'off', LAB_MAX_QUERY_DEPTH: '9', LAB_MAX_QUERY_COST: '500',
+    LAB_RUN_MEMORY_MB: '2048', LAB_INTROSPECTION: 'off', LAB_MAX_QUERY_DEPTH: '9', LAB_MAX_QUERY_COST: '500', LAB_WASM_THREADS: '2',
   };
   assert.deepEqual(loadConfig({}, env), {
     dataDir: '/tmp/x',
@@ -98,6 +99,7 @@ test('configuration comes from the environment, explicit options win, bad values
     port: 0,
     backend: 'wasm',
     maxConcurrentRuns: 3,
+    wasmThreads: 2,
     datasetRoots: ['/a', '/b'],
     apiToken: 't',
     inceptionWeightsDir: null,
@@ -115,6 +117,10 @@ test('configuration comes from the environment, explicit options win, bad values
   assert.equal(defaults.port, 4000);
   assert.equal(defaults.backend, 'auto');
   assert.ok(defaults.dataDir.endsWith('lab-data'));
+  // The cores are shared by the concurrent runs: 1 run gets them all (up to 8), more runs than cores get 1 each.
+  assert.equal(loadConfig({ maxConcurrentRuns: 1 }, {}).wasmThreads, Math.min(8, availableParallelism()));
+  assert.equal(loadConfig({ maxConcurrentRuns: availableParallelism() + 1 }, {}).wasmThreads, 1);
+  assert.throws(() => loadConfig({}, { LAB_WASM_THREADS: '9' }), /LAB_WASM_THREADS must be an integer between 1 and 8 \(got "9"\)/);
   assert.throws(() => loadConfig({}, { PORT: 'eighty' }), /PORT must be an integer between 0 and 65535 \(got "eighty"\)/);
   assert.throws(() => loadConfig({}, { LAB_BACKEND: 'gpu' }), /LAB_BACKEND must be one of auto, tensorflow, wasm, cpu \(got "gpu"\)/);
   assert.throws(() => loadConfig({}, { LAB_MAX_CONCURRENT_RUNS: '0' }), /LAB_MAX_CONCURRENT_RUNS must be an integer between 1 and 256/);

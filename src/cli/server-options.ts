@@ -10,6 +10,7 @@ export function addServerFlags(command: Command): Command {
     .option('--port <port>', 'PORT (default 4000; 0 = any free port)')
     .option('--backend <name>', 'LAB_BACKEND: auto | tensorflow | wasm | cpu (default auto)')
     .option('--max-concurrent-runs <n>', 'LAB_MAX_CONCURRENT_RUNS (default: CPU cores)')
+    .option('--wasm-threads <n>', 'LAB_WASM_THREADS: threads per run on the wasm backend, 1-8 (default: CPU cores / max concurrent runs)')
     .option('--dataset-roots <dirs>', 'LAB_DATASET_ROOTS: folders datasets may be registered from')
     .option('--api-token <token>', 'LAB_API_TOKEN: require this bearer token');
 }
@@ -20,6 +21,7 @@ export interface ServerFlags {
   port?: string;
   backend?: string;
   maxConcurrentRuns?: string;
+  wasmThreads?: string;
   datasetRoots?: string;
   apiToken?: string;
 }
@@ -37,6 +39,7 @@ export function serverOverrides(flags: ServerFlags): Partial<LabConfig> {
   if (flags.port !== undefined) o.port = integerFlag('--port', flags.port);
   if (flags.backend !== undefined) o.backend = flags.backend as BackendChoice;
   if (flags.maxConcurrentRuns !== undefined) o.maxConcurrentRuns = integerFlag('--max-concurrent-runs', flags.maxConcurrentRuns);
+  if (flags.wasmThreads !== undefined) o.wasmThreads = integerFlag('--wasm-threads', flags.wasmThreads);
   if (flags.datasetRoots !== undefined) o.datasetRoots = flags.datasetRoots.split(':').filter(Boolean);
   if (flags.apiToken !== undefined) o.apiToken = flags.apiToken;
   return o;

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   dataDir: string;
   backend: BackendChoice;
   maxConcurrentRuns: number;
+  /** Threads of each run on the wasm backend (LAB_WASM_THREADS; default 1). */
+  wasmThreads?: number;
   /** JS heap limit of each worker (LAB_RUN_MEMORY_MB); a worker that exceeds it fails its run. */
   runMemoryMb?: number;
   events: RunEventBus;
@@ -162,6 +164,7 @@ export class Scheduler {
       runId: row.id,
       config: row.config,
       backend: this.options.backend,
+      wasmThreads: this.options.wasmThreads ?? 1,
       runDir: runDir(dataDir, row.id),
       resumeFrom: checkpoint ? join(dataDir, checkpoint.path) : null,
       imageCacheDir: imageCacheDir(dataDir),

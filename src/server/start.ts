@@ -80,6 +80,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Lab
     dataDir: config.dataDir,
     backend: config.backend,
     maxConcurrentRuns: config.maxConcurrentRuns,
+    wasmThreads: config.wasmThreads,
     runMemoryMb: config.runMemoryMb,
     events,
     workerEntry,

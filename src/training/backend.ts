@@ -7,7 +7,9 @@ import type { BackendChoice, BackendName } from './protocol.js';
 import { registerConv2DBackpropFilterForWasm } from './wasm-kernels/conv2d-backprop-filter.js';
 import { registerConv2DBackpropInputForWasm } from './wasm-kernels/conv2d-backprop-input.js';
 import { registerAdamUpdateForWasm } from './wasm-kernels/adam-update.js';
+import { registerIdentityForWasm } from './wasm-kernels/identity.js';
 import { registerReflectPadGradient } from './gradients/mirror-pad-grad.js';
+import { activateWasm } from './wasm-threads.js';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -42,8 +44,12 @@ export function wasmBinariesDir(): string {
   return dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/';
 }
 
-async function activate(name: BackendName): Promise<void> {
-  if (name === 'wasm') setWasmPaths(wasmBinariesDir());
+async function activate(name: BackendName, wasmThreads: number): Promise<void> {
+  if (name === 'wasm') {
+    setWasmPaths(wasmBinariesDir());
+    await activateWasm(wasmThreads);
+    return;
+  }
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`TF.js backend '${name}' failed to initialise`);
   await tf.ready();
@@ -53,9 +59,10 @@ async function activate(name: BackendName): Promise<void> {
  * Makes `choice` the TF.js backend of this thread and returns the backend actually in use.
  * 'auto': native TensorFlow (GPU, then CPU build) when installed, else wasm. Asking for an
  * explicit backend that is not installed throws; there is no silent fallback.
+ * `wasmThreads` (default 1) applies when wasm is first initialised in this thread.
  * Also registers the kernels and gradients training needs (see wasm-kernels/, gradients/).
  */
-export async function initBackend(choice: BackendChoice): Promise<BackendName> {
+export async function initBackend(choice: BackendChoice, { wasmThreads = 1 }: { wasmThreads?: number } = {}): Promise<BackendName> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`unknown backend '${String(choice)}': allowed values are ${BACKEND_CHOICES.join(', ')}`);
   }
@@ -71,11 +78,12 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
   } else name = choice;
 
   registerReflectPadGradient();
-  await activate(name);
+  await activate(name, wasmThreads);
   if (name === 'wasm') {
     registerConv2DBackpropFilterForWasm();
     registerConv2DBackpropInputForWasm();
     registerAdamUpdateForWasm();
+    registerIdentityForWasm();
   }
   return name;
 }

@@ -7,6 +7,9 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 export type Domain = 'A' | 'B';
 
+/** TF.js's wasm backend never uses more threads than this (its prebuilt pthread pool). */
+export const MAX_WASM_THREADS = 8;
+
 export interface DatasetRef {
   id: string;
   name: string;
@@ -123,6 +126,8 @@ export interface WorkerInput {
   runId: string;
   config: RunConfig;
   backend: BackendChoice;
+  /** Threads of the wasm backend (src/training/wasm-threads.ts); absent: 1. */
+  wasmThreads?: number;
   /** Folder owned by this run: checkpoints/ and samples/ are written below it. */
   runDir: string;
   /** Resume from this checkpoint folder (written by an earlier attempt of the same run). */

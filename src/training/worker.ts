@@ -47,7 +47,7 @@ process.on('unhandledRejection', (err) => {
 });
 
 try {
-  const backend = await initBackend(input.backend);
+  const backend = await initBackend(input.backend, { wasmThreads: input.wasmThreads ?? 1 });
   const ctx: RunContext = { input, backend, post, isCancelled: () => cancelled };
   await runInThread(ctx);
 } catch (err) {
