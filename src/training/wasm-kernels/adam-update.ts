@@ -1,11 +1,14 @@
-// One Adam update of one variable as a single pass over the wasm heap. Written with
-// TF.js ops the update is ~13 elementwise kernels, each allocating and streaming the
-// whole tensor; for a 4.3 M-parameter generator that was a fifth of a training step.
-// The moments are updated in place (only Adam holds them); the new weights are a new
+// One Adam update of one variable as a single pass over the wasm heap (adam-simd.ts,
+// four floats at a time). Written with TF.js ops the update is ~13 elementwise kernels,
+// each allocating and streaming the whole tensor; for a 4.3 M-parameter generator that
+// was a fifth of a training step.
+// The moments are updated in place (only Adam holds them, and nothing clones them: a
+// wasm Identity would share their data, see identity.ts); the new weights are a new
 // tensor, because wasm caches packed convolution weights by tensor id, so a weight
 // changed in place would keep its stale packed copy.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { adamSimd, type AdamSimd } from './adam-simd.js';
 import { registerWasmKernel, type KernelParams } from './kernel-calls.js';
 
 export const ADAM_UPDATE = 'CycleganLabAdamUpdate';
@@ -21,6 +24,17 @@ export interface AdamUpdateAttrs {
   sqrtBias2: number;
 }
 
+let simd: { memory: WebAssembly.Memory; update: AdamSimd } | null = null;
+
+/** The SIMD update bound to this backend's heap (the threaded build has its own memory object). */
+function simdFor(wasm: BackendWasm): AdamSimd {
+  const module = wasm.wasm as unknown as { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (!memory) throw new Error('wasm Adam: cannot find the wasm backend memory');
+  if (simd?.memory !== memory) simd = { memory, update: adamSimd(memory) };
+  return simd.update;
+}
+
 /** Returns the updated weights; `m` and `v` are overwritten with the new moments. */
 function adamUpdateWasm({ inputs, backend, attrs }: KernelParams): tf.TensorInfo {
   const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;
@@ -29,13 +43,15 @@ function adamUpdateWasm({ inputs, backend, attrs }: KernelParams): tf.TensorInfo
   const out = wasm.makeOutput(param.shape, 'float32');
   // Views after the allocation: a growing heap invalidates older ones.
   const [p0, m1, v1, g, p1] = [param, m, v, grad, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-  for (let i = 0; i < p0.length; i++) {
+  const vectorised = p0.length - (p0.length % 4);
+  simdFor(wasm)(p0.byteOffset, m1.byteOffset, v1.byteOffset, g.byteOffset, p1.byteOffset, vectorised, beta1, beta2, epsilon, stepSize, sqrtBias2);
+  for (let i = vectorised; i < p0.length; i++) {
     const gi = g[i];
     const mi = beta1 * m1[i] + (1 - beta1) * gi;
-    const vi = beta2 * v1[i] + (1 - beta2) * gi * gi;
+    const vi = beta2 * v1[i] + (1 - beta2) * (gi * gi);
     m1[i] = mi;
     v1[i] = vi;
-    p1[i] = p0[i] - (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + epsilon);
+    p1[i] = p0[i] - (mi / (Math.sqrt(vi) / sqrtBias2 + epsilon)) * stepSize;
   }
   return out;
 }
