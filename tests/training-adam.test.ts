@@ -1,12 +1,13 @@
 // Adam as torch.optim.Adam: the fused wasm update (wasm-kernels/adam-update.ts) and the
-// TF.js-ops update of the other backends must both follow the float64 reference recurrence
-// over several steps, learning-rate changes included.
+// TF.js-ops update of the other backends (cpu; native TensorFlow when installed) must all
+// follow the float64 reference recurrence over several steps, learning-rate changes included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../src/training/adam.js';
 import { initBackend } from '../src/training/backend.js';
 import { Rng } from '../src/training/rng.js';
+import { nativeBackendMissing } from './helpers/native-backend.js';
 
 const HYPER = { beta1: 0.5, beta2: 0.999, epsilon: 1e-8 };
 const SHAPES = [[3, 3, 4, 5], [5], [1000]];
@@ -44,7 +45,7 @@ function reference(): Float64Array[] {
   return params;
 }
 
-async function adamOn(backend: 'wasm' | 'cpu'): Promise<{ params: Float32Array[]; steps: number; moments: number }> {
+async function adamOn(backend: 'wasm' | 'cpu' | 'tensorflow'): Promise<{ params: Float32Array[]; steps: number; moments: number }> {
   await initBackend(backend);
   const vars = initial().map((p, i) => tf.variable(tf.tensor(Float32Array.from(p), SHAPES[i])));
   const adam = new Adam(vars, HYPER);
@@ -60,8 +61,11 @@ async function adamOn(backend: 'wasm' | 'cpu'): Promise<{ params: Float32Array[]
   return { params, steps: state.step, moments: state.m.length + state.v.length };
 }
 
-for (const backend of ['wasm', 'cpu'] as const) {
-  test(`Adam on ${backend} follows the float64 reference over ${LEARNING_RATES.length} steps`, async () => {
+const nativeMissing = await nativeBackendMissing();
+
+for (const backend of ['wasm', 'cpu', 'tensorflow'] as const) {
+  const skip = backend === 'tensorflow' ? (nativeMissing ?? false) : false;
+  test(`Adam on ${backend} follows the float64 reference over ${LEARNING_RATES.length} steps`, { skip }, async () => {
     const expected = reference();
     const start = initial();
     const { params, steps, moments } = await adamOn(backend);
