@@ -97,26 +97,34 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
   }
 });
 
-test('reflect-pad gradient folds the mirrored border back onto its source pixels', async () => {
-  await tf.setBackend('cpu');
-  const [h, w, p] = [3, 4, 2];
-  const weights = randomArray(new Rng(3), (h + 2 * p) * (w + 2 * p));
-  // d/dx sum(weights * pad(x)) = sum of the weights of every padded pixel copied from x.
-  const reflect = (i: number, n: number): number => {
-    const j = i - p;
-    return j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
-  };
-  const expected = new Float32Array(h * w);
-  for (let i = 0; i < h + 2 * p; i++) {
-    for (let j = 0; j < w + 2 * p; j++) expected[reflect(i, h) * w + reflect(j, w)] += weights[i * (w + 2 * p) + j];
-  }
-  const grad = tf.grad((x: tf.Tensor) =>
-    tf.sum(tf.mul(tf.mirrorPad(x as tf.Tensor4D, [[0, 0], [p, p], [p, p], [0, 0]], 'reflect'), tf.tensor4d(weights, [1, h + 2 * p, w + 2 * p, 1]))),
-  )(tf.zeros([1, h, w, 1]));
-  const got = await grad.data();
-  await tf.setBackend('wasm');
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-5, `pixel ${i}: ${got[i]} vs ${expected[i]}`);
-});
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`reflect-pad gradient folds the mirrored border back onto its source pixels (${backend})`, async () => {
+    await tf.setBackend(backend);
+    // Uneven paddings, a batch and channels: wasm computes this with its own fused kernel.
+    const [n, h, w, c] = [2, 3, 4, 3];
+    const [top, bottom, left, right] = [2, 1, 1, 2];
+    const [ph, pw] = [h + top + bottom, w + left + right];
+    const weights = randomArray(new Rng(3), n * ph * pw * c);
+    // d/dx sum(weights * pad(x)) = sum of the weights of every padded pixel copied from x.
+    const reflect = (k: number, size: number): number => (k < 0 ? -k : k >= size ? 2 * (size - 1) - k : k);
+    const expected = new Float32Array(n * h * w * c);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < ph; i++) {
+        for (let j = 0; j < pw; j++) {
+          for (let k = 0; k < c; k++) {
+            expected[((b * h + reflect(i - top, h)) * w + reflect(j - left, w)) * c + k] += weights[((b * ph + i) * pw + j) * c + k];
+          }
+        }
+      }
+    }
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(tf.mirrorPad(x as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]], 'reflect'), tf.tensor4d(weights, [n, ph, pw, c]))),
+    )(tf.zeros([n, h, w, c]));
+    const got = await grad.data();
+    await tf.setBackend('wasm');
+    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-5, `value ${i}: ${got[i]} vs ${expected[i]}`);
+  });
+}
 
 test('every parameter gradient of a generator step (ngf 8, 16x16) matches the cpu backend', async () => {
   await tf.setBackend('wasm');

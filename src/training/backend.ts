@@ -8,6 +8,7 @@ import { registerConv2DBackpropFilterForWasm } from './wasm-kernels/conv2d-backp
 import { registerConv2DBackpropInputForWasm } from './wasm-kernels/conv2d-backprop-input.js';
 import { registerAdamUpdateForWasm } from './wasm-kernels/adam-update.js';
 import { registerIdentityForWasm } from './wasm-kernels/identity.js';
+import { registerReflectPadGradForWasm } from './wasm-kernels/reflect-pad-grad.js';
 import { registerReflectPadGradient } from './gradients/mirror-pad-grad.js';
 import { activateWasm } from './wasm-threads.js';
 
@@ -84,6 +85,7 @@ export async function initBackend(choice: BackendChoice, { wasmThreads = 1 }: { 
     registerConv2DBackpropInputForWasm();
     registerAdamUpdateForWasm();
     registerIdentityForWasm();
+    registerReflectPadGradForWasm();
   }
   return name;
 }

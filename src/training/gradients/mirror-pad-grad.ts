@@ -5,6 +5,7 @@
 // This replaces it with the exact adjoint: per padded axis, fold the reversed borders
 // back onto the pixels they were copied from.
 import * as tf from '@tensorflow/tfjs';
+import { REFLECT_PAD_GRAD, type ReflectPadGradAttrs } from '../wasm-kernels/reflect-pad-grad.js';
 
 type Mode = 'reflect' | 'symmetric';
 
@@ -41,6 +42,13 @@ const mirrorPadGradConfig: tf.GradConfig = {
     const { paddings, mode } = attrs as unknown as tf.MirrorPadAttrs;
     return {
       x: () => {
+        const [batchPad, hPad, wPad, channelPad] = paddings;
+        const imageOnly = x.rank === 4 && [...batchPad, ...channelPad].every((p) => p === 0);
+        if (mode === 'reflect' && imageOnly && tf.getBackend() === 'wasm') {
+          // One fused pass on wasm (wasm-kernels/reflect-pad-grad.ts), the same fold as below.
+          const fused: ReflectPadGradAttrs = { paddings: [hPad, wPad] };
+          return tf.engine().runKernel(REFLECT_PAD_GRAD, { dy: dy as tf.Tensor }, fused as unknown as tf.NamedAttrMap) as tf.Tensor;
+        }
         let g = dy as tf.Tensor;
         paddings.forEach(([before, after], axis) => {
           g = foldAxis(g, axis, before, after, x.shape[axis], mode);
