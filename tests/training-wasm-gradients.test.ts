@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/training/backend.js';
 import { Rng } from '../src/training/rng.js';
+import { InstanceNorm } from '../src/training/layers/instance-norm.js';
 import { assertGradientsMatch, generatorGradients, relativeError } from './helpers/generator-gradients.js';
 
 const TOLERANCE = 1e-4;
@@ -95,6 +96,20 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
       assert.ok(err < TOLERANCE, `relative error ${err}`);
     });
   }
+});
+
+test('instance norm on wasm (fused kernels): output and input gradient equal the cpu ops version', async () => {
+  const rng = new Rng(21);
+  const shape: [number, number, number, number] = [2, 5, 7, 5];
+  // Channels with different offsets and scales, so a mixed-up channel or image shows.
+  const x = Float32Array.from({ length: 2 * 5 * 7 * 5 }, (_, i) => rng.normal() * (1 + (i % 5)) + (i % 5) - 2);
+  const probe = randomArray(rng, x.length);
+  const norm = new InstanceNorm();
+  const err = await compareBackends(() => {
+    const loss = (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(norm.apply(t) as tf.Tensor, tf.tensor4d(probe, shape)));
+    return [norm.apply(tf.tensor4d(x, shape)) as tf.Tensor, tf.grad(loss)(tf.tensor4d(x, shape))];
+  });
+  assert.ok(err < TOLERANCE, `relative error ${err}`);
 });
 
 for (const backend of ['cpu', 'wasm'] as const) {

@@ -9,6 +9,7 @@ import { registerConv2DBackpropInputForWasm } from './wasm-kernels/conv2d-backpr
 import { registerAdamUpdateForWasm } from './wasm-kernels/adam-update.js';
 import { registerIdentityForWasm } from './wasm-kernels/identity.js';
 import { registerReflectPadGradForWasm } from './wasm-kernels/reflect-pad-grad.js';
+import { registerInstanceNormForWasm } from './wasm-kernels/instance-norm.js';
 import { registerReflectPadGradient } from './gradients/mirror-pad-grad.js';
 import { activateWasm } from './wasm-threads.js';
 
@@ -86,6 +87,7 @@ export async function initBackend(choice: BackendChoice, { wasmThreads = 1 }: { 
     registerAdamUpdateForWasm();
     registerIdentityForWasm();
     registerReflectPadGradForWasm();
+    registerInstanceNormForWasm();
   }
   return name;
 }

@@ -3,6 +3,7 @@
 // its own pixels with the biased variance and eps 1e-5. No running statistics, so
 // training and inference behave the same.
 import * as tf from '@tensorflow/tfjs';
+import { instanceNormOnWasm } from '../wasm-kernels/instance-norm.js';
 
 export const INSTANCE_NORM_EPSILON = 1e-5;
 
@@ -19,6 +20,8 @@ export class InstanceNorm extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    // wasm: one fused kernel forward and one backward (wasm-kernels/instance-norm.ts).
+    if (tf.getBackend() === 'wasm') return instanceNormOnWasm(x, INSTANCE_NORM_EPSILON);
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(x, [1, 2], true);
       return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, INSTANCE_NORM_EPSILON)));
