@@ -24,17 +24,39 @@ import type { BackendChoice, BackendName } from '../src/training/protocol.js';
 import { projectRoot } from '../src/paths.js';
 import { cycleGanIteration, discriminatorStep, generatorStep, median, timeSteps, type StepShape, type StepTimes, type TrainingStep } from './training-steps.js';
 
-const { values: opts } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    cases: { type: 'string', default: 'main,size,ngf' },
-    rounds: { type: 'string' },
-    backend: { type: 'string', default: 'wasm' },
-    threads: { type: 'string', default: '1' },
-    python: { type: 'string' },
-    json: { type: 'string' },
-  },
-});
+const USAGE = `npm run bench:vs-pytorch -- [options]
+  --quick            fewer steps and rounds, no 128x128 (about 1 minute)
+  --cases LIST       tables to run, of main,size,ngf (default all)
+  --rounds R         alternating rounds per measurement (default 3; --quick 2)
+  --threads N        threads for both sides: our wasm backend and torch.set_num_threads (default 1)
+  --backend NAME     our backend: wasm (default), tensorflow, cpu, auto
+  --python PATH      a Python that imports torch (default: python3, then /usr/bin/python3)
+  --json FILE        also write the raw figures
+Run it on an otherwise idle machine: both sides are timed by the wall clock.`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      quick: { type: 'boolean', default: false },
+      cases: { type: 'string', default: 'main,size,ngf' },
+      rounds: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      threads: { type: 'string', default: '1' },
+      python: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const opts = parsed.values;
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 type What = 'gen' | 'disc' | 'cyclegan';
 const WHAT_LABEL: Record<What, string> = { gen: 'generator step', disc: 'discriminator step', cyclegan: 'CycleGAN iteration' };

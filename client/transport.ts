@@ -29,6 +29,7 @@ export class GraphQLTransport {
   private ws: Client | null = null;
 
   constructor(private readonly options: TransportOptions) {
+    if (!URL.canParse(options.url)) throw new Error(`server URL "${options.url}" is not a URL: give it with its scheme, e.g. http://127.0.0.1:4000`);
     this.graphqlUrl = new URL('/graphql', options.url).toString();
   }
 
@@ -40,6 +41,10 @@ export class GraphQLTransport {
         ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
       },
       body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+    }).catch((error: Error & { cause?: { code?: string } }) => {
+      // fetch only says "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+      const reason = error.cause?.code ?? error.cause?.toString() ?? error.message;
+      throw new Error(`cannot reach the server at ${this.options.url} (${reason}): is it running (cyclegan-lab serve)?`);
     });
     let body: ExecutionResult<R>;
     try {

@@ -49,7 +49,9 @@ addServerFlags(program.command('serve').description('start the server (GraphQL, 
 function printAddresses(server: LabServer): void {
   console.log(`cyclegan-lab: dashboard  ${server.url}/`);
   console.log(`cyclegan-lab: GraphQL    ${server.graphqlUrl} (subscriptions: ${server.wsUrl})`);
-  console.log(`cyclegan-lab: data dir   ${server.config.dataDir}  backend ${server.config.backend}`);
+  const { dataDir, backend, maxConcurrentRuns, wasmThreads } = server.config;
+  console.log(`cyclegan-lab: data dir   ${dataDir}`);
+  console.log(`cyclegan-lab: training   backend ${backend}, up to ${maxConcurrentRuns} run(s) at once, ${wasmThreads} thread(s) each on wasm`);
 }
 
 addServerFlags(
