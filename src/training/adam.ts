@@ -47,16 +47,15 @@ export class Adam {
     if (tf.getBackend() === 'wasm') {
       // One fused kernel per variable (wasm-kernels/adam-update.ts), same update as below.
       const attrs: AdamUpdateAttrs = { beta1, beta2, epsilon, stepSize, sqrtBias2 };
-      tf.tidy(() => {
-        this.variables.forEach((p, i) => {
-          const inputs = { param: p, m: this.m[i], v: this.v[i], grad: grads[i] };
-          p.assign(tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor);
-        });
+      this.variables.forEach((p, i) => {
+        const inputs = { param: p, m: this.m[i], v: this.v[i], grad: grads[i] };
+        tf.tidy(() => p.assign(tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor));
       });
       return;
     }
-    tf.tidy(() => {
-      this.variables.forEach((p, i) => {
+    // One tidy per variable: the temporaries of one variable at a time, not of the whole model.
+    this.variables.forEach((p, i) => {
+      tf.tidy(() => {
         const g = grads[i];
         const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));

@@ -7,24 +7,28 @@ import { GraphQLError } from 'graphql';
 // Parameters are counted exactly (the formulas match the network builders in
 // src/training/networks; tests/reliability-memory.test.ts checks them against countParams).
 // Activations are counted as the elements of every layer output a forward pass keeps for
-// the backward pass, times ACTIVATION_OVERHEAD, a factor fitted to the peak tensor bytes of
-// real training iterations on the wasm backend (14 configurations from 16 to 64 px; the
-// same test checks that the estimate stays within 0.9 to 1.4 times the measured peak).
+// the backward pass; a backward pass needs ACTIVATION_OVERHEAD floats per such element plus
+// BACKWARD_FLOATS_PER_PARAMETER per parameter it trains, two factors fitted to the peak
+// tensor bytes of real training iterations on the wasm backend (refitted when the fused
+// wasm kernels cut the temporaries; tests/reliability-memory.test.ts checks that the
+// estimate stays within 0.9 to 1.4 times the measured peak).
 
 /** Bytes per float32. */
 const F32 = 4;
 /** Weights and Adam's two moments. */
 const KEPT_FLOATS_PER_PARAMETER = 3;
 /**
- * The optimizer update: the gradients plus the temporaries of src/training/adam.ts, which
- * keeps every variable's intermediate tensors until the whole update ends (13 per parameter).
+ * The optimizer update: the gradients and the new weights (src/training/adam.ts updates one
+ * variable at a time, so its temporaries are those of the largest variable only).
  */
-const UPDATE_FLOATS_PER_PARAMETER = 14;
+const UPDATE_FLOATS_PER_PARAMETER = 2;
 /**
  * Transient floats of a backward pass per element of the layer outputs its forward passes
  * keep: the outputs, their gradients, instance-norm and loss intermediates, kernel scratch.
  */
-export const ACTIVATION_OVERHEAD = 6;
+export const ACTIVATION_OVERHEAD = 3;
+/** Transient floats of a backward pass per parameter: gradients, filter copies, patch matrices. */
+const BACKWARD_FLOATS_PER_PARAMETER = 5;
 
 const sq = (n: number): number => n * n;
 
@@ -133,7 +137,7 @@ interface Phase {
 
 /** Largest transient floats of the phases: backward pass (activations and gradients) or optimizer update. */
 const transientFloats = (phases: Phase[]): number =>
-  Math.max(...phases.map((p) => Math.max(ACTIVATION_OVERHEAD * p.activations + p.parameters, UPDATE_FLOATS_PER_PARAMETER * p.parameters)));
+  Math.max(...phases.map((p) => Math.max(ACTIVATION_OVERHEAD * p.activations + BACKWARD_FLOATS_PER_PARAMETER * p.parameters, UPDATE_FLOATS_PER_PARAMETER * p.parameters)));
 
 function estimate(phases: Phase[], imageBytes: number): MemoryEstimate {
   const parameters = phases.reduce((n, p) => n + p.parameters, 0);
