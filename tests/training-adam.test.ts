@@ -88,3 +88,9 @@ for (const backend of ['wasm', 'cpu', 'tensorflow'] as const) {
     assert.ok(worst < 1e-6, `largest error beyond 0.1% of the move: ${worst}`);
   });
 }
+
+test('the fused wasm update is bit-identical to the TF.js-ops update on cpu (SIMD lanes and the n % 4 tail)', async () => {
+  // Same float32 operations in the same order: any difference is an arithmetic divergence.
+  const [wasm, cpu] = [await adamOn('wasm'), await adamOn('cpu')];
+  wasm.params.forEach((p, i) => assert.deepEqual(p, cpu.params[i], `variable ${i} (${p.length} values)`));
+});

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { LabClient } from '../../client/index.js';
@@ -52,6 +53,10 @@ function printAddresses(server: LabServer): void {
   const { dataDir, backend, maxConcurrentRuns, wasmThreads } = server.config;
   console.log(`cyclegan-lab: data dir   ${dataDir}`);
   console.log(`cyclegan-lab: training   backend ${backend}, up to ${maxConcurrentRuns} run(s) at once, ${wasmThreads} thread(s) each on wasm`);
+  if (maxConcurrentRuns * wasmThreads > availableParallelism()) {
+    // Measured: 2 threads per run with another busy process on 2 cores is 1.5-3x slower than 1.
+    console.log(`cyclegan-lab: note       ${maxConcurrentRuns} x ${wasmThreads} wasm threads exceed the ${availableParallelism()} CPU cores: runs on wasm will slow each other down`);
+  }
 }
 
 addServerFlags(

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureMatrix } from './features.js';
+import { tempSuffix } from '../temp-name.js';
 
 /** Bump when extraction changes in a way that alters features. */
 const CACHE_FORMAT = 'cyclegan-lab-features/1';
@@ -61,7 +62,7 @@ export function readCachedFeatures(dir: string, key: FeatureCacheKey, pixelsSha2
 export function writeCachedFeatures(dir: string, key: FeatureCacheKey, pixelsSha256: string, features: FeatureMatrix & { data: Float32Array }): void {
   mkdirSync(dir, { recursive: true });
   const stem = join(dir, fileStem(key));
-  const tmp = `.tmp-${process.pid}-${Date.now()}`;
+  const tmp = tempSuffix();
   const header: Header = { format: CACHE_FORMAT, ...key, dim: features.cols, pixelsSha256 };
   writeFileSync(`${stem}.f32${tmp}`, new Uint8Array(features.data.buffer, features.data.byteOffset, features.data.byteLength));
   renameSync(`${stem}.f32${tmp}`, `${stem}.f32`);

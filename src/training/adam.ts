@@ -40,6 +40,10 @@ export class Adam {
   /** One update with `grads` (same order as `variables`) at learning rate `lr`. */
   apply(grads: tf.Tensor[], lr: number): void {
     if (grads.length !== this.variables.length) throw new Error(`Adam: ${grads.length} gradients for ${this.variables.length} variables`);
+    grads.forEach((g, i) => {
+      const p = this.variables[i];
+      if (g.size !== p.size) throw new Error(`Adam: gradient ${i} has shape [${g.shape}], its variable ${p.name} [${p.shape}]`);
+    });
     this.step++;
     const { beta1, beta2, epsilon } = this.hyper;
     const stepSize = lr / (1 - beta1 ** this.step);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { basename, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
+import { tempSuffix } from '../temp-name.js';
 
 export type Split = 'trainA' | 'trainB' | 'testA' | 'testB';
 export const SPLITS: readonly Split[] = ['trainA', 'trainB', 'testA', 'testB'];
@@ -111,7 +112,7 @@ async function decodeSplitCached(dir: string, files: string[], size: number, cac
   const decoded = await decodeFiles(dir, files, size, Infinity);
   mkdirSync(cacheDir, { recursive: true });
   // Write then rename: a reader never sees a half-written cache.
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  const suffix = tempSuffix();
   writeFileSync(bin + suffix, decoded.pixels);
   writeFileSync(meta + suffix, JSON.stringify({ names: decoded.names, skipped: decoded.skipped }));
   renameSync(bin + suffix, bin);

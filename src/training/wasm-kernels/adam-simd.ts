@@ -1,15 +1,30 @@
 // The Adam update as a tiny hand-assembled WebAssembly function with 128-bit SIMD,
 // instantiated on the wasm backend's own memory so it reads and writes tensors in place
 // of JavaScript loops (about 6 ns per parameter in JS; a CycleGAN iteration updates 14 M).
-// Four floats per step; the caller updates the last n % 4 itself. Same float32
-// arithmetic as torch.optim.Adam:
-//   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g g;  p' = p - (m / (sqrt(v) / sqrtBias2 + eps)) stepSize
+// Four floats per step; the caller updates the last n % 4 itself. The same float32
+// operations in the same order as the TF.js-ops update in adam.ts (and torch.optim.Adam):
+//   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) (g g);  p' = p - (m / (sqrt(v) / sqrtBias2 + eps)) stepSize
+// with 1-b1 and 1-b2 computed by the caller in float64, as TF.js does for its scalars.
 //
 // Parameters: byte offsets of p, m, v, g, p' (all float32, m and v updated in place),
-// n (floats, a multiple of 4), then beta1, beta2, epsilon, stepSize, sqrtBias2.
+// n (floats, a multiple of 4), then beta1, beta2, 1-beta1, 1-beta2, epsilon, stepSize, sqrtBias2.
 
 /** Signature of the exported function. */
-export type AdamSimd = (p: number, m: number, v: number, g: number, out: number, n: number, beta1: number, beta2: number, epsilon: number, stepSize: number, sqrtBias2: number) => void;
+export type AdamSimd = (
+  p: number,
+  m: number,
+  v: number,
+  g: number,
+  out: number,
+  n: number,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  epsilon: number,
+  stepSize: number,
+  sqrtBias2: number,
+) => void;
 
 const [I32, F32, V128] = [0x7f, 0x7d, 0x7b];
 const op = {
@@ -20,8 +35,6 @@ const op = {
   i32Const: (v: number) => [0x41, ...signedLeb(v)],
   i32Shl: [0x74],
   i32GeU: [0x4f],
-  f32Const1: [0x43, 0x00, 0x00, 0x80, 0x3f],
-  f32Sub: [0x93],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   brIf: (depth: number) => [0x0d, depth],
@@ -64,21 +77,20 @@ const vector = (items: number[][]): number[] => [...unsignedLeb(items.length), .
 const name = (s: string): number[] => [...unsignedLeb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 // Parameter indices, then locals.
-const [P, M, V, G, OUT, N, BETA1, BETA2, EPS, STEP, SQRT_BIAS2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const [I, END] = [11, 12];
-const [vB1, vB2, vOneMinusB1, vOneMinusB2, vEps, vStep, vSqrtBias2, vG, vM, vV] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+const [P, M, V, G, OUT, N, BETA1, BETA2, ONE_MINUS_BETA1, ONE_MINUS_BETA2, EPS, STEP, SQRT_BIAS2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const [I, END] = [13, 14];
+const [vB1, vB2, vOneMinusB1, vOneMinusB2, vEps, vStep, vSqrtBias2, vG, vM, vV] = [15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
 
 /** [local] + i: the byte address of the current four floats of an array. */
 const at = (pointer: number): number[] => [...op.localGet(pointer), ...op.localGet(I), ...op.i32Add];
 
 function body(): number[] {
   const splat = (param: number, local: number): number[] => [...op.localGet(param), ...op.f32x4Splat, ...op.localSet(local)];
-  const oneMinus = (param: number, local: number): number[] => [...op.f32Const1, ...op.localGet(param), ...op.f32Sub, ...op.f32x4Splat, ...op.localSet(local)];
   const code = [
     ...splat(BETA1, vB1),
     ...splat(BETA2, vB2),
-    ...oneMinus(BETA1, vOneMinusB1),
-    ...oneMinus(BETA2, vOneMinusB2),
+    ...splat(ONE_MINUS_BETA1, vOneMinusB1),
+    ...splat(ONE_MINUS_BETA2, vOneMinusB2),
     ...splat(EPS, vEps),
     ...splat(STEP, vStep),
     ...splat(SQRT_BIAS2, vSqrtBias2),
@@ -120,7 +132,7 @@ function body(): number[] {
 function moduleBytes(sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   // Limits: shared memories must declare a maximum; 65536 pages = 4 GiB accepts any.
   const limits = sharedMemory ? [0x03, 0x01, ...unsignedLeb(65536)] : [0x00, 0x01];
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
+  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector([type])),

@@ -44,14 +44,18 @@ function adamUpdateWasm({ inputs, backend, attrs }: KernelParams): tf.TensorInfo
   // Views after the allocation: a growing heap invalidates older ones.
   const [p0, m1, v1, g, p1] = [param, m, v, grad, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
   const vectorised = p0.length - (p0.length % 4);
-  simdFor(wasm)(p0.byteOffset, m1.byteOffset, v1.byteOffset, g.byteOffset, p1.byteOffset, vectorised, beta1, beta2, epsilon, stepSize, sqrtBias2);
+  const [oneMinusBeta1, oneMinusBeta2] = [1 - beta1, 1 - beta2];
+  simdFor(wasm)(p0.byteOffset, m1.byteOffset, v1.byteOffset, g.byteOffset, p1.byteOffset, vectorised, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtBias2);
+  // The last n % 4: the same float32 operations (fround after each), so they match the SIMD lanes.
+  const f = Math.fround;
+  const [b1, b2, c1, c2, eps, step, bias2] = [beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtBias2].map(f);
   for (let i = vectorised; i < p0.length; i++) {
     const gi = g[i];
-    const mi = beta1 * m1[i] + (1 - beta1) * gi;
-    const vi = beta2 * v1[i] + (1 - beta2) * (gi * gi);
+    const mi = f(f(b1 * m1[i]) + f(c1 * gi));
+    const vi = f(f(b2 * v1[i]) + f(c2 * f(gi * gi)));
     m1[i] = mi;
     v1[i] = vi;
-    p1[i] = p0[i] - (mi / (Math.sqrt(vi) / sqrtBias2 + epsilon)) * stepSize;
+    p1[i] = f(p0[i] - f(f(mi / f(f(f(Math.sqrt(vi)) / bias2) + eps)) * step));
   }
   return out;
 }
