@@ -19,7 +19,6 @@ import { MAX_WASM_THREADS } from './protocol.js';
 const require = createRequire(import.meta.url);
 const wasmOut = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
 
-
 function pthreadScript(): string {
   const glue = join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
   const { wasmWorkerContents } = require(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
